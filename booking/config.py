@@ -1,0 +1,44 @@
+"""Default settings. Override in `instance/config.py` or with FLASK_* variables."""
+from __future__ import annotations
+
+import os
+
+# Database: DATABASE_URL (e.g. postgresql://user@host/db) selects PostgreSQL;
+# unset means a SQLite file in the instance folder.
+DATABASE_URL: str | None = None
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+# Sessions and cookies. SECRET_KEY has no default: it must come from config.
+SECRET_KEY: str | None = None
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = True
+WTF_CSRF_TIME_LIMIT = 4 * 3600  # a patient may take a while over the form
+MAX_CONTENT_LENGTH = 64 * 1024  # the request form is a few kilobytes at most
+
+# Behind a reverse proxy, how many proxies to trust for the client address.
+PROXY_FIX_X_FOR = 0
+
+# Rate limits (Flask-Limiter). Use redis://127.0.0.1:6379 with several workers.
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = True
+REQUEST_FORM_RATE_LIMIT = "5 per minute;20 per hour"
+API_RATE_LIMIT = "120 per minute"
+
+# Public availability.
+AVAILABILITY_MAX_DAYS = 31
+REQUEST_FORM_DAYS = 14  # days of times listed on the form without JavaScript
+
+# Mail (Flask-Mail) and the outbox.
+MAIL_SERVER = "127.0.0.1"
+MAIL_PORT = 25
+MAIL_USE_TLS = False
+MAIL_USE_SSL = False
+MAIL_USERNAME: str | None = None
+MAIL_PASSWORD: str | None = None
+MAIL_TIMEOUT = 10.0  # seconds; a silent server must not hang the sender
+MAIL_SUPPRESS_SEND = False
+MAIL_MESSAGE_ID_DOMAIN = os.environ.get("MAIL_MESSAGE_ID_DOMAIN", "booking.localhost")
+OUTBOX_MAX_ATTEMPTS = 8
+OUTBOX_RETRY_BASE_SECONDS = 60
+OUTBOX_RETRY_CAP_SECONDS = 3600

@@ -1,0 +1,42 @@
+"""Friendly error pages (JSON under /api/)."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+_MESSAGES = {
+    400: ("Something was wrong with that request", "Please go back and try again."),
+    404: ("Page not found", "The page you asked for does not exist. Check the address, or start from the list of clinics."),
+    405: ("Not allowed", "That action is not available here."),
+    413: ("Too much information", "What you sent was larger than we accept. Please shorten long answers and try again."),
+    429: ("Please wait a moment", "We received several requests from your connection in a short time. Please wait a few minutes and try again, or call the clinic."),
+    500: ("Something went wrong on our side", "Please try again in a few minutes. If it keeps happening, call the clinic."),
+}
+
+
+def _render(status: int) -> tuple[object, int]:
+    title, text = _MESSAGES.get(status, _MESSAGES[400])
+    if request.path.startswith("/api/"):
+        return jsonify(error={"status": status, "message": title}), status
+    return render_template("errors/error.html", title=title, text=text, status=status), status
+
+
+def register(app: Flask) -> None:
+    """Install the handlers."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[object, int]:
+        if request.endpoint == "public.request_form" and request.view_args:
+            from booking.public.views import render_after_csrf_failure
+
+            return render_after_csrf_failure(request.view_args["slug"])
+        return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[object, int]:
+        return _render(error.code or 500)
+
+    @app.errorhandler(500)
+    def server_error(error: Exception) -> tuple[object, int]:
+        return _render(500)

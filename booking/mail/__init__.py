@@ -1,0 +1,1 @@
+"""Email: the durable outbox and its delivery."""

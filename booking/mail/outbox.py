@@ -1,0 +1,54 @@
+"""Writing emails into the outbox, rendered from `templates/email/<kind>.*`."""
+from __future__ import annotations
+
+from datetime import datetime
+from email.utils import formataddr, make_msgid
+from typing import Any
+
+from flask import current_app, render_template
+from sqlalchemy import select
+
+from booking.extensions import db
+from booking.models import Clinic, OutboxMessage
+
+# Characters that must never reach a header (CR/LF would start a new one).
+_HEADER_BREAKERS = dict.fromkeys(map(ord, "\r\n\t\x00"), " ")
+
+
+def header_safe(value: str) -> str:
+    """`value` with anything that could split a mail header turned into spaces."""
+    return " ".join(value.translate(_HEADER_BREAKERS).split())
+
+
+def enqueue(
+    clinic: Clinic,
+    *,
+    kind: str,
+    dedupe_key: str,
+    to_name: str,
+    to_email: str,
+    context: dict[str, Any],
+    now: datetime,
+) -> OutboxMessage:
+    """Render and store one email; a second call with the same key returns the first row."""
+    existing = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+    if existing is not None:
+        return existing
+    context = {"clinic": clinic, **context}
+    subject = render_template(f"email/{kind}.subject.txt", **context)
+    message = OutboxMessage(
+        clinic_id=clinic.id,
+        kind=kind,
+        dedupe_key=dedupe_key,
+        sender=formataddr((header_safe(clinic.name), clinic.email)),
+        recipient=formataddr((header_safe(to_name), to_email)),
+        subject=header_safe(subject),
+        body_text=render_template(f"email/{kind}.txt", **context),
+        body_html=render_template(f"email/{kind}.html", **context),
+        message_id=make_msgid(domain=current_app.config["MAIL_MESSAGE_ID_DOMAIN"]),
+        next_attempt_at=now,
+        created_at=now,
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message

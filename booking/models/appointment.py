@@ -1,0 +1,73 @@
+"""Appointments: a service given to a patient in a chair at a time."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, Integer
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from booking.models.base import Base, UTCDateTime, str_enum, utcnow
+from booking.models.clinic import Chair, Service
+from booking.models.patient import Patient
+
+
+class AppointmentStatus(enum.Enum):
+    """Life cycle of an appointment."""
+
+    BOOKED = "booked"
+    CONFIRMED = "confirmed"
+    ARRIVED = "arrived"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+
+
+# Statuses whose appointment holds its chair.
+OCCUPYING_STATUSES = (
+    AppointmentStatus.BOOKED,
+    AppointmentStatus.CONFIRMED,
+    AppointmentStatus.ARRIVED,
+    AppointmentStatus.COMPLETED,
+)
+
+
+class Appointment(Base):
+    """A booked service; the chair is held from `starts_at` until `blocked_until`."""
+
+    __tablename__ = "appointment"
+    __table_args__ = (
+        ForeignKeyConstraint(["clinic_id", "service_id"], ["service.clinic_id", "service.id"]),
+        ForeignKeyConstraint(["clinic_id", "chair_id"], ["chair.clinic_id", "chair.id"]),
+        ForeignKeyConstraint(["clinic_id", "patient_id"], ["patient.clinic_id", "patient.id"]),
+        CheckConstraint("ends_at > starts_at", name="order"),
+        CheckConstraint("blocked_until >= ends_at", name="recovery"),
+        # Windowed look-ups: one chair's day, one clinic's day.
+        Index("ix_appointment_chair_start", "chair_id", "starts_at"),
+        Index("ix_appointment_clinic_start", "clinic_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id", ondelete="CASCADE"))
+    service_id: Mapped[int] = mapped_column(Integer)
+    chair_id: Mapped[int] = mapped_column(Integer)
+    patient_id: Mapped[int] = mapped_column(Integer)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # End of the service plus recovery: the chair is not free before this.
+    blocked_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[AppointmentStatus] = mapped_column(
+        str_enum(AppointmentStatus, "appointment_status"), default=AppointmentStatus.BOOKED
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    service: Mapped[Service] = relationship(
+        foreign_keys=[service_id], primaryjoin="Appointment.service_id == Service.id", viewonly=True
+    )
+    chair: Mapped[Chair] = relationship(
+        foreign_keys=[chair_id], primaryjoin="Appointment.chair_id == Chair.id", viewonly=True
+    )
+    patient: Mapped[Patient] = relationship(
+        foreign_keys=[patient_id], primaryjoin="Appointment.patient_id == Patient.id", viewonly=True
+    )

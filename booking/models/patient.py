@@ -1,0 +1,139 @@
+"""Patients and their consultation requests."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from booking.models.base import Base, UTCDateTime, str_enum, utcnow
+
+
+class Patient(Base):
+    """A person known to one clinic."""
+
+    __tablename__ = "patient"
+    __table_args__ = (
+        UniqueConstraint("clinic_id", "id"),
+        Index("ix_patient_clinic_email", "clinic_id", "email"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id", ondelete="CASCADE"))
+    full_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(20))  # E.164
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Concern(enum.Enum):
+    """What a patient seeks help with."""
+
+    DEPRESSION = "depression"
+    ANXIETY = "anxiety"
+    PTSD = "ptsd"
+    CHRONIC_PAIN = "chronic_pain"
+    MIGRAINE = "migraine"
+    OTHER = "other"
+
+
+class Answer(enum.Enum):
+    """A screening answer; anything but "no" routes to a clinician."""
+
+    NO = "no"
+    YES = "yes"
+    UNSURE = "unsure"
+
+
+class RequestStatus(enum.Enum):
+    """Where a consultation request stands in the front desk's queue."""
+
+    NEW = "new"
+    NEEDS_REVIEW = "needs_review"
+    CONTACTED = "contacted"
+    SCHEDULED = "scheduled"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class ConsultationRequest(Base):
+    """A prospective patient's request for a first consultation."""
+
+    __tablename__ = "consultation_request"
+    __table_args__ = (
+        UniqueConstraint("clinic_id", "id"),
+        ForeignKeyConstraint(["clinic_id", "service_id"], ["service.clinic_id", "service.id"]),
+        ForeignKeyConstraint(["clinic_id", "patient_id"], ["patient.clinic_id", "patient.id"]),
+        Index("ix_consultation_request_queue", "clinic_id", "status", "created_at"),
+        CheckConstraint("consent_privacy", name="privacy_consent"),
+        CheckConstraint("consent_email OR consent_phone", name="contact_consent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id", ondelete="CASCADE"))
+    service_id: Mapped[int] = mapped_column(Integer)
+    patient_id: Mapped[int | None] = mapped_column(Integer)
+    full_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(20))  # E.164
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    concern: Mapped[Concern] = mapped_column(str_enum(Concern, "concern"))
+    concern_details: Mapped[str] = mapped_column(Text, default="")
+    heart_condition: Mapped[Answer] = mapped_column(str_enum(Answer, "heart_condition_answer"))
+    substance_misuse: Mapped[Answer] = mapped_column(str_enum(Answer, "substance_misuse_answer"))
+    psychosis_or_mania: Mapped[Answer] = mapped_column(str_enum(Answer, "psychosis_or_mania_answer"))
+    pregnancy: Mapped[Answer] = mapped_column(str_enum(Answer, "pregnancy_answer"))
+    medications: Mapped[str] = mapped_column(Text, default="")
+    support_person: Mapped[Answer] = mapped_column(str_enum(Answer, "support_person_answer"))
+    call_me: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_privacy: Mapped[bool] = mapped_column(Boolean)
+    consent_email: Mapped[bool] = mapped_column(Boolean)
+    consent_phone: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[RequestStatus] = mapped_column(
+        str_enum(RequestStatus, "request_status"), default=RequestStatus.NEW
+    )
+    needs_clinician_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Why the request needs review, e.g. ["heart_condition", "pregnancy"].
+    review_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    preferred_times: Mapped[list[PreferredTime]] = relationship(
+        order_by="PreferredTime.rank", cascade="all, delete-orphan"
+    )
+
+
+class PreferredTime(Base):
+    """One of up to three start times a patient would like."""
+
+    __tablename__ = "preferred_time"
+    __table_args__ = (
+        UniqueConstraint("request_id", "rank"),
+        UniqueConstraint("request_id", "starts_at"),
+        ForeignKeyConstraint(
+            ["clinic_id", "request_id"],
+            ["consultation_request.clinic_id", "consultation_request.id"],
+            ondelete="CASCADE",
+        ),
+        CheckConstraint("rank BETWEEN 1 AND 3", name="rank"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id", ondelete="CASCADE"))
+    request_id: Mapped[int] = mapped_column(Integer)
+    rank: Mapped[int] = mapped_column(Integer)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)

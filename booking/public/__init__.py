@@ -1,0 +1,6 @@
+"""Public pages: clinic list, clinic page, consultation request form."""
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
+
+from booking.public import views  # noqa: E402,F401  (registers the routes)

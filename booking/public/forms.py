@@ -1,0 +1,169 @@
+"""The consultation request form."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from booking.domain.intake import MAX_PREFERRED_TIMES, RequestDetails
+from booking.domain.screening import SCREENING_QUESTIONS
+from booking.models import Answer, Concern
+from booking.validators import EmailAddress, PhoneNumber, PlainText, strip
+
+CONCERN_CHOICES = [
+    (Concern.DEPRESSION.value, "Depression"),
+    (Concern.ANXIETY.value, "Anxiety"),
+    (Concern.PTSD.value, "PTSD"),
+    (Concern.CHRONIC_PAIN.value, "Chronic pain (e.g. CRPS, fibromyalgia, neuropathic pain)"),
+    (Concern.MIGRAINE.value, "Chronic migraine"),
+    (Concern.OTHER.value, "Something else"),
+]
+ANSWER_CHOICES = [(Answer.NO.value, "No"), (Answer.YES.value, "Yes"), (Answer.UNSURE.value, "Not sure")]
+ANSWER_REQUIRED = "Please choose an answer."
+
+# Question text for each screening field, in form order.
+SCREENING_LABELS = {
+    "heart_condition": "Do you have high blood pressure or a heart condition?",
+    "substance_misuse": "Have you ever had problems with alcohol or drug use?",
+    "psychosis_or_mania": "Have you ever had psychosis or mania?",
+    "pregnancy": "Are you pregnant, or could you be?",
+}
+
+
+def _answer(label: str) -> RadioField:
+    return RadioField(label, choices=ANSWER_CHOICES, validators=[InputRequired(ANSWER_REQUIRED)])
+
+
+class ConsultationRequestForm(FlaskForm):
+    """What a prospective patient fills in to ask for a consultation."""
+
+    service = RadioField("Type of consultation", validators=[InputRequired("Choose a consultation type.")])
+    full_name = StringField(
+        "Full name",
+        filters=[strip],
+        validators=[
+            DataRequired("Enter your full name."),
+            Length(min=2, max=120, message="Your name should be 2 to 120 characters."),
+            PlainText(),
+        ],
+    )
+    email = EmailField(
+        "Email",
+        filters=[strip],
+        validators=[DataRequired("Enter your email address."), Length(max=254), PlainText(), EmailAddress()],
+    )
+    phone = TelField(
+        "Phone",
+        filters=[strip],
+        validators=[DataRequired("Enter a phone number."), Length(max=32), PlainText(), PhoneNumber()],
+    )
+    date_of_birth = DateField(
+        "Date of birth",
+        validators=[DataRequired("Enter your date of birth as a full date.")],
+    )
+    concern = RadioField(
+        "What would you like help with?",
+        choices=CONCERN_CHOICES,
+        validators=[InputRequired("Choose what you would like help with.")],
+    )
+    concern_details = TextAreaField(
+        "Anything you would like us to know (optional)",
+        filters=[strip],
+        validators=[Optional(), Length(max=1000), PlainText(multiline=True)],
+    )
+    heart_condition = _answer(SCREENING_LABELS["heart_condition"])
+    substance_misuse = _answer(SCREENING_LABELS["substance_misuse"])
+    psychosis_or_mania = _answer(SCREENING_LABELS["psychosis_or_mania"])
+    pregnancy = _answer(SCREENING_LABELS["pregnancy"])
+    medications = TextAreaField(
+        "Medications you take now (optional)",
+        filters=[strip],
+        validators=[Optional(), Length(max=2000), PlainText(multiline=True)],
+    )
+    support_person = RadioField(
+        "Can someone come with you and drive you home after treatment?",
+        choices=ANSWER_CHOICES,
+        validators=[InputRequired(ANSWER_REQUIRED)],
+    )
+    preferred_times = SelectMultipleField("Preferred times", validate_choice=False)
+    call_me = BooleanField("Please call me to find a time")
+    consent_email = BooleanField("By email", default=True)
+    consent_phone = BooleanField("By phone", default=True)
+    consent_privacy = BooleanField(
+        "I have read the privacy notice and agree that the clinic may store these answers "
+        "to assess my request.",
+        validators=[DataRequired("You need to agree to the privacy notice to send a request.")],
+    )
+    # Honeypot: hidden from people, filled in by bots.
+    website = StringField("Leave this empty")
+
+    def __init__(self, *args: object, phone_region: str = "US", today: date, **kwargs: object):
+        super().__init__(*args, **kwargs)
+        self.phone_region = phone_region
+        self.today = today
+        self.chosen_times: tuple[datetime, ...] = ()
+
+    def validate_date_of_birth(self, field: DateField) -> None:
+        """A real birth date: not in the future, not before 1900."""
+        if field.data > self.today:
+            raise ValidationError("Your date of birth cannot be in the future.")
+        if field.data.year < 1900:
+            raise ValidationError("Please check the year of your date of birth.")
+
+    def validate_concern_details(self, field: TextAreaField) -> None:
+        """"Something else" needs a word of explanation."""
+        if self.concern.data == Concern.OTHER.value and not field.data:
+            raise ValidationError("Tell us briefly what you would like help with.")
+
+    def validate_preferred_times(self, field: SelectMultipleField) -> None:
+        """Up to three well-formed times, or none if the patient asks for a call."""
+        values = list(dict.fromkeys(v for v in field.data or [] if v))
+        if len(values) > MAX_PREFERRED_TIMES:
+            raise ValidationError(f"Choose at most {MAX_PREFERRED_TIMES} times.")
+        times = []
+        for value in values:
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError as error:
+                raise ValidationError("One of the chosen times was not understood.") from error
+            if moment.tzinfo is None:
+                raise ValidationError("One of the chosen times was not understood.")
+            times.append(moment.astimezone(timezone.utc))
+        if not times and not self.call_me.data:
+            raise ValidationError("Choose at least one time, or tick “Please call me”.")
+        self.chosen_times = tuple(times)
+
+    def validate_consent_phone(self, field: BooleanField) -> None:
+        """At least one way to reach the patient."""
+        if not field.data and not self.consent_email.data:
+            raise ValidationError("Choose at least one way we may contact you.")
+
+    def details(self) -> RequestDetails:
+        """The validated answers as the domain wants them."""
+        return RequestDetails(
+            full_name=self.full_name.data,
+            email=self.email.data,
+            phone=self.phone.data,
+            date_of_birth=self.date_of_birth.data,
+            concern=Concern(self.concern.data),
+            concern_details=self.concern_details.data or "",
+            answers={q: Answer(getattr(self, q).data) for q in SCREENING_QUESTIONS},
+            medications=self.medications.data or "",
+            support_person=Answer(self.support_person.data),
+            consent_privacy=self.consent_privacy.data,
+            consent_email=self.consent_email.data,
+            consent_phone=self.consent_phone.data,
+            call_me=self.call_me.data,
+            preferred_times=self.chosen_times,
+        )

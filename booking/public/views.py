@@ -1,0 +1,200 @@
+"""Views for patients: the clinic list, a clinic's page, and the request form."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from booking.domain.availability import Slot
+from booking.domain.errors import InvalidRequest, PreferredTimeUnavailable
+from booking.domain.instructions import instructions_for
+from booking.domain.intake import submit_request
+from booking.extensions import db, limiter
+from booking.models import Clinic, ConsultationRequest, Service, ServiceKind, utcnow
+from booking.public import bp
+from booking.public.forms import SCREENING_LABELS, ConsultationRequestForm
+from booking.queries.availability import clinic_zone, find_slots
+from booking.templating import format_day, format_time
+
+
+def _clinic_or_404(slug: str) -> Clinic:
+    clinic = db.session.scalar(select(Clinic).where(Clinic.slug == slug))
+    if clinic is None:
+        abort(404)
+    return clinic
+
+
+def _public_services(clinic: Clinic) -> list[Service]:
+    return [s for s in clinic.services if s.public and s.active]
+
+
+def _infusion_service(clinic: Clinic) -> Service | None:
+    return next((s for s in clinic.services if s.kind is ServiceKind.INFUSION and s.active), None)
+
+
+@bp.get("/")
+def index() -> str:
+    """List the clinics."""
+    clinics = db.session.scalars(select(Clinic).order_by(Clinic.name)).all()
+    return render_template("public/index.html", clinics=clinics)
+
+
+@bp.get("/<slug>/")
+def clinic_page(slug: str) -> str:
+    """A clinic's page: services, what to expect, how to prepare."""
+    clinic = _clinic_or_404(slug)
+    infusion = _infusion_service(clinic)
+    return render_template(
+        "public/clinic.html",
+        clinic=clinic,
+        services=[s for s in clinic.services if s.active],
+        instructions=instructions_for(clinic, infusion),
+    )
+
+
+def _today(clinic: Clinic) -> date:
+    return utcnow().astimezone(clinic_zone(clinic)).date()
+
+
+def _slots_by_day(clinic: Clinic, service: Service) -> dict[date, list[Slot]]:
+    days = current_app.config["REQUEST_FORM_DAYS"]
+    grouped: dict[date, list[Slot]] = defaultdict(list)
+    for slot in find_slots(clinic, service, _today(clinic), days, utcnow()):
+        grouped[slot.start.date()].append(slot)
+    return dict(grouped)
+
+
+def _render_form(
+    clinic: Clinic, form: ConsultationRequestForm, services: list[Service], status: int = 200,
+    notice: str | None = None,
+) -> tuple[str, int]:
+    service = next((s for s in services if s.slug == form.service.data), services[0])
+    chosen = _chosen_in_zone(form.preferred_times.data or [], clinic_zone(clinic))
+    return (
+        render_template(
+            "public/request.html",
+            clinic=clinic,
+            form=form,
+            services=services,
+            service=service,
+            slots_by_day=_slots_by_day(clinic, service),
+            chosen=chosen,
+            open_days={value[:10] for value in chosen},
+            screening_labels=SCREENING_LABELS,
+            notice=notice,
+            api_url=url_for("api.availability", slug=clinic.slug),
+            max_days=current_app.config["AVAILABILITY_MAX_DAYS"],
+        ),
+        status,
+    )
+
+
+def _chosen_in_zone(values: list[str], zone: ZoneInfo) -> set[str]:
+    """Posted times as ISO strings in the clinic's zone, matching the offered slots."""
+    chosen = set()
+    for value in values:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            continue
+        if moment.tzinfo is not None:
+            chosen.add(moment.astimezone(zone).isoformat())
+    return chosen
+
+
+def _new_form(clinic: Clinic, services: list[Service]) -> ConsultationRequestForm:
+    form = ConsultationRequestForm(phone_region=clinic.phone_region, today=_today(clinic))
+    form.service.choices = [(s.slug, s.name) for s in services]
+    if form.service.data is None and services:
+        form.service.data = services[0].slug
+    return form
+
+
+def _request_rate_limit() -> str:
+    return current_app.config["REQUEST_FORM_RATE_LIMIT"]
+
+
+@bp.route("/<slug>/request", methods=["GET", "POST"])
+@limiter.limit(_request_rate_limit, methods=["POST"])
+def request_form(slug: str) -> Response | tuple[str, int]:
+    """Show the consultation request form, and take it in."""
+    clinic = _clinic_or_404(slug)
+    services = _public_services(clinic)
+    if not services:
+        abort(404)
+    form = _new_form(clinic, services)
+    if not form.validate_on_submit():
+        return _render_form(clinic, form, services, 422 if request.method == "POST" else 200)
+    if form.website.data:
+        # A bot filled in the hidden field: look successful, keep nothing.
+        session.pop("received", None)
+        return redirect(url_for("public.request_received", slug=slug), 303)
+    service = next(s for s in services if s.slug == form.service.data)
+    try:
+        created = submit_request(clinic, service, form.details(), utcnow())
+        db.session.commit()
+    except PreferredTimeUnavailable as error:
+        db.session.rollback()
+        zone = clinic.timezone
+        taken = ", ".join(f"{format_day(t, zone)} at {format_time(t, zone)}" for t in error.times)
+        form.preferred_times.errors = [
+            f"Sorry, this time is no longer available: {taken}. Please choose another."
+        ]
+        form.preferred_times.data = [
+            t.isoformat() for t in form.chosen_times if t not in error.times
+        ]
+        form.chosen_times = ()
+        return _render_form(clinic, form, services, 409)
+    except InvalidRequest:
+        db.session.rollback()
+        return _render_form(clinic, form, services, 422, "Please check the form and try again.")
+    session["received"] = {"clinic": clinic.id, "request": created.id}
+    return redirect(url_for("public.request_received", slug=slug), 303)
+
+
+def render_after_csrf_failure(slug: str) -> tuple[str, int]:
+    """The form again, with what was typed, after an expired or missing CSRF token."""
+    clinic = _clinic_or_404(slug)
+    services = _public_services(clinic)
+    if not services:
+        abort(404)
+    form = _new_form(clinic, services)
+    form.validate()  # fills data and errors from what was posted
+    for field in form:
+        field.errors = []
+    return _render_form(
+        clinic,
+        form,
+        services,
+        400,
+        "Your session expired before the form was sent. Nothing was saved: please check "
+        "your answers and press “Send request” again.",
+    )
+
+
+@bp.get("/<slug>/request/received")
+def request_received(slug: str) -> str:
+    """Confirmation page with next steps and pre-visit instructions."""
+    clinic = _clinic_or_404(slug)
+    received = session.get("received") or {}
+    consultation = None
+    if received.get("clinic") == clinic.id:
+        consultation = db.session.scalar(
+            select(ConsultationRequest).where(
+                ConsultationRequest.clinic_id == clinic.id,
+                ConsultationRequest.id == received.get("request"),
+            )
+        )
+    service = db.session.get(Service, consultation.service_id) if consultation else None
+    return render_template(
+        "public/received.html",
+        clinic=clinic,
+        consultation=consultation,
+        service=service,
+        consult_instructions=instructions_for(clinic, service) if service else None,
+        infusion_instructions=instructions_for(clinic, _infusion_service(clinic)),
+    )

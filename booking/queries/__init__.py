@@ -1,0 +1,1 @@
+"""Database reads that feed the domain functions, scoped by clinic."""

@@ -1,0 +1,71 @@
+"""WTForms validators shared by the forms: plain text, email and phone numbers."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from wtforms import Field, Form, ValidationError
+
+# Bidirectional overrides can disguise a name; they have no place in a form.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def has_control_chars(value: str, *, multiline: bool) -> bool:
+    """True if `value` holds control characters (newlines and tabs allowed if multiline)."""
+    allowed = "\n\r\t" if multiline else ""
+    if _BIDI_CONTROLS.search(value):
+        return True
+    return any(
+        unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed for ch in value
+    )
+
+
+class PlainText:
+    """Refuses control characters; strips surrounding whitespace."""
+
+    def __init__(self, multiline: bool = False) -> None:
+        self.multiline = multiline
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if field.data is None:
+            return
+        if has_control_chars(field.data, multiline=self.multiline):
+            raise ValidationError("Please remove the special or invisible characters.")
+
+
+def strip(value: str | None) -> str | None:
+    """WTForms filter: trim whitespace."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class EmailAddress:
+    """A deliverable-looking address, normalised (no DNS look-up)."""
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if not field.data:
+            return
+        try:
+            field.data = validate_email(field.data, check_deliverability=False).normalized
+        except EmailNotValidError as error:
+            raise ValidationError(f"Enter a valid email address ({error}).") from error
+
+
+class PhoneNumber:
+    """A valid phone number, stored in E.164; local numbers read in `region_of(form)`."""
+
+    def __init__(self, region_attr: str = "phone_region") -> None:
+        self.region_attr = region_attr
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if not field.data:
+            return
+        region = getattr(form, self.region_attr, "US")
+        try:
+            number = phonenumbers.parse(field.data, region)
+        except phonenumbers.NumberParseException as error:
+            raise ValidationError("Enter a phone number we can call, e.g. (312) 555-0142.") from error
+        if not phonenumbers.is_valid_number(number):
+            raise ValidationError("That phone number does not look valid. Please check it.")
+        field.data = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

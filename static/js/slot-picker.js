@@ -1,0 +1,139 @@
+// Progressive enhancement for the request form: a date strip and time buttons
+// fed by the availability API. Without JavaScript the server-rendered list of
+// checkboxes is used instead; this script replaces it only once the API answered.
+(function () {
+  "use strict";
+  var MAX = 3;
+  var form = document.querySelector(".request-form");
+  if (!form || !window.fetch) return;
+  var picker = form.querySelector("[data-slot-picker]");
+  var nojs = form.querySelector("[data-nojs-slots]");
+  var strip = picker.querySelector("[data-date-strip]");
+  var list = picker.querySelector("[data-slot-list]");
+  var status = picker.querySelector("[data-picker-status]");
+  var chosenBox = picker.querySelector("[data-chosen]");
+  var inputs = picker.querySelector("[data-chosen-inputs]");
+  var zone = form.dataset.timezone;
+  var dayFmt = new Intl.DateTimeFormat(undefined, { timeZone: zone, weekday: "short", day: "numeric", month: "short" });
+  var longFmt = new Intl.DateTimeFormat(undefined, { timeZone: zone, weekday: "long", day: "numeric", month: "long", hour: "numeric", minute: "2-digit" });
+  var timeFmt = new Intl.DateTimeFormat(undefined, { timeZone: zone, hour: "numeric", minute: "2-digit" });
+
+  var chosen = JSON.parse(picker.dataset.chosen || "[]");
+  nojs.querySelectorAll("input:checked").forEach(function (box) {
+    if (chosen.indexOf(box.value) < 0) chosen.push(box.value);
+  });
+  var dates = [];
+  var current = null;
+
+  function serviceSlug() {
+    var radio = form.querySelector("input[name=service]:checked") || form.querySelector("input[name=service]");
+    return radio ? radio.value : "";
+  }
+
+  function noon(isoDate) {
+    // A Date safely inside the local day, to label it in the clinic's zone.
+    return new Date(isoDate + "T12:00:00Z");
+  }
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function renderChosen() {
+    inputs.textContent = "";
+    chosenBox.textContent = "";
+    chosen.sort();
+    chosen.forEach(function (value) {
+      inputs.appendChild(el("input", { type: "hidden", name: "preferred_times", value: value }));
+    });
+    if (!chosen.length) {
+      chosenBox.appendChild(el("p", { "class": "muted" }, "No times chosen yet (up to " + MAX + ")."));
+      return;
+    }
+    chosenBox.appendChild(el("p", { "class": "label" }, "Your choices (" + chosen.length + " of " + MAX + ")"));
+    var ul = el("ul", { "class": "chosen-list" });
+    chosen.forEach(function (value) {
+      var li = el("li", {}, longFmt.format(new Date(value)) + " ");
+      var remove = el("button", { type: "button", "class": "link-button", "aria-label": "Remove " + longFmt.format(new Date(value)) }, "Remove");
+      remove.addEventListener("click", function () { toggle(value); });
+      li.appendChild(remove);
+      ul.appendChild(li);
+    });
+    chosenBox.appendChild(ul);
+  }
+
+  function toggle(value) {
+    var i = chosen.indexOf(value);
+    if (i >= 0) chosen.splice(i, 1);
+    else if (chosen.length < MAX) chosen.push(value);
+    renderChosen();
+    renderSlots();
+  }
+
+  function renderSlots() {
+    list.textContent = "";
+    var day = dates.filter(function (d) { return d.date === current; })[0];
+    if (!day) return;
+    status.textContent = day.slots.length + " free times on " + dayFmt.format(noon(day.date));
+    day.slots.forEach(function (value) {
+      var on = chosen.indexOf(value) >= 0;
+      var button = el("button", { type: "button", "class": "slot-button", "aria-pressed": String(on) }, timeFmt.format(new Date(value)));
+      if (!on && chosen.length >= MAX) button.disabled = true;
+      button.addEventListener("click", function () { toggle(value); });
+      list.appendChild(button);
+    });
+  }
+
+  function renderStrip() {
+    strip.textContent = "";
+    dates.forEach(function (day) {
+      var button = el("button", { type: "button", "class": "date-button", "aria-pressed": String(day.date === current) });
+      button.appendChild(el("span", {}, dayFmt.format(noon(day.date))));
+      button.appendChild(el("small", {}, day.slots.length ? day.slots.length + " free" : "full"));
+      if (!day.slots.length) button.disabled = true;
+      button.addEventListener("click", function () {
+        current = day.date;
+        renderStrip();
+        renderSlots();
+      });
+      strip.appendChild(button);
+    });
+  }
+
+  function load() {
+    status.textContent = "Loading free times…";
+    var url = form.dataset.apiUrl + "?service=" + encodeURIComponent(serviceSlug()) + "&days=" + form.dataset.maxDays;
+    fetch(url, { headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (data) {
+        dates = data.dates;
+        var withSlots = dates.filter(function (d) { return d.slots.length; });
+        var firstChosen = chosen.length ? chosen.slice().sort()[0].slice(0, 10) : null;
+        current = firstChosen || (withSlots[0] && withSlots[0].date) || null;
+        if (nojs.parentNode) nojs.parentNode.removeChild(nojs);
+        picker.hidden = false;
+        renderStrip();
+        renderSlots();
+        renderChosen();
+        if (!withSlots.length) status.textContent = "No free times online at the moment. Tick “Please call me” and we will find one with you.";
+      })
+      .catch(function () {
+        // Keep the server-rendered list; it still works.
+        status.textContent = "";
+      });
+  }
+
+  form.querySelectorAll("input[name=service]").forEach(function (radio) {
+    radio.addEventListener("change", function () {
+      chosen = [];
+      load();
+    });
+  });
+  load();
+})();

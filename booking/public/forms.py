@@ -9,12 +9,13 @@ from wtforms import (
     DateField,
     EmailField,
     RadioField,
+    SelectChoice,
     SelectMultipleField,
     StringField,
     TelField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from booking.domain.intake import MAX_PREFERRED_TIMES, RequestDetails
 from booking.domain.screening import SCREENING_QUESTIONS
@@ -22,14 +23,18 @@ from booking.models import Answer, Concern
 from booking.validators import EmailAddress, PhoneNumber, PlainText, strip
 
 CONCERN_CHOICES = [
-    (Concern.DEPRESSION.value, "Depression"),
-    (Concern.ANXIETY.value, "Anxiety"),
-    (Concern.PTSD.value, "PTSD"),
-    (Concern.CHRONIC_PAIN.value, "Chronic pain (e.g. CRPS, fibromyalgia, neuropathic pain)"),
-    (Concern.MIGRAINE.value, "Chronic migraine"),
-    (Concern.OTHER.value, "Something else"),
+    SelectChoice(Concern.DEPRESSION.value, "Depression"),
+    SelectChoice(Concern.ANXIETY.value, "Anxiety"),
+    SelectChoice(Concern.PTSD.value, "PTSD"),
+    SelectChoice(Concern.CHRONIC_PAIN.value, "Chronic pain (e.g. CRPS, fibromyalgia, neuropathic pain)"),
+    SelectChoice(Concern.MIGRAINE.value, "Chronic migraine"),
+    SelectChoice(Concern.OTHER.value, "Something else"),
 ]
-ANSWER_CHOICES = [(Answer.NO.value, "No"), (Answer.YES.value, "Yes"), (Answer.UNSURE.value, "Not sure")]
+ANSWER_CHOICES = [
+    SelectChoice(Answer.NO.value, "No"),
+    SelectChoice(Answer.YES.value, "Yes"),
+    SelectChoice(Answer.UNSURE.value, "Not sure"),
+]
 ANSWER_REQUIRED = "Please choose an answer."
 
 # Question text for each screening field, in form order.
@@ -80,7 +85,7 @@ class ConsultationRequestForm(FlaskForm):
     concern_details = TextAreaField(
         "Anything you would like us to know (optional)",
         filters=[strip],
-        validators=[Optional(), Length(max=1000), PlainText(multiline=True)],
+        validators=[Length(max=1000), PlainText(multiline=True)],
     )
     heart_condition = _answer(SCREENING_LABELS["heart_condition"])
     substance_misuse = _answer(SCREENING_LABELS["substance_misuse"])
@@ -89,7 +94,7 @@ class ConsultationRequestForm(FlaskForm):
     medications = TextAreaField(
         "Medications you take now (optional)",
         filters=[strip],
-        validators=[Optional(), Length(max=2000), PlainText(multiline=True)],
+        validators=[Length(max=2000), PlainText(multiline=True)],
     )
     support_person = RadioField(
         "Can someone come with you and drive you home after treatment?",

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from booking.domain.availability import Slot
 from booking.domain.errors import InvalidRequest, PreferredTimeUnavailable
@@ -108,7 +109,7 @@ def _chosen_in_zone(values: list[str], zone: ZoneInfo) -> set[str]:
 
 def _new_form(clinic: Clinic, services: list[Service]) -> ConsultationRequestForm:
     form = ConsultationRequestForm(phone_region=clinic.phone_region, today=_today(clinic))
-    form.service.choices = [(s.slug, s.name) for s in services]
+    form.service.choices = [SelectChoice(s.slug, s.name) for s in services]
     if form.service.data is None and services:
         form.service.data = services[0].slug
     return form

@@ -15,9 +15,18 @@ from booking.models import Clinic, OutboxMessage
 _HEADER_BREAKERS = dict.fromkeys(map(ord, "\r\n\t\x00"), " ")
 
 
+# Address syntax has no place in a display name; some readers would take it for an address.
+_ADDRESS_SYNTAX = dict.fromkeys(map(ord, '<>@,;:"\\[]()'), " ")
+
+
 def header_safe(value: str) -> str:
     """`value` with anything that could split a mail header turned into spaces."""
     return " ".join(value.translate(_HEADER_BREAKERS).split())
+
+
+def display_name(value: str) -> str:
+    """A person's or clinic's name made safe for a From/To display name."""
+    return header_safe(value.translate(_ADDRESS_SYNTAX))
 
 
 def enqueue(
@@ -40,8 +49,8 @@ def enqueue(
         clinic_id=clinic.id,
         kind=kind,
         dedupe_key=dedupe_key,
-        sender=formataddr((header_safe(clinic.name), clinic.email)),
-        recipient=formataddr((header_safe(to_name), to_email)),
+        sender=formataddr((display_name(clinic.name), clinic.email)),
+        recipient=formataddr((display_name(to_name), to_email)),
         subject=header_safe(subject),
         body_text=render_template(f"email/{kind}.txt", **context),
         body_html=render_template(f"email/{kind}.html", **context),

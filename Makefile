@@ -1,0 +1,56 @@
+# Two commands do all the set-up:  make run   and   make test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test test-postgres browser-deps migrate outbox clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/activate requirements.txt
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@
+
+# Local settings for the demo: a random secret key, cookies over plain http.
+instance/config.py:
+	mkdir -p instance
+	$(PYTHON) -c "import secrets; print('SECRET_KEY = ' + repr(secrets.token_hex(32))); print('# The local demo is served over plain http://127.0.0.1'); print('SESSION_COOKIE_SECURE = False')" > $@
+
+## make run: install, migrate the SQLite database in instance/, load the demo, serve on :5000
+run: $(VENV)/.installed instance/config.py
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+## make test: install (with test tools and Debian's chromium) and run every test
+test: $(VENV)/.installed-dev browser-deps
+	$(BIN)/pytest
+
+## make test-postgres: the database tests again, on PostgreSQL
+test-postgres: $(VENV)/.installed-dev
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/pytest -m db
+
+# Browser tests drive Debian's chromium; Playwright never downloads a browser.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "note: /usr/bin/chromium is missing, browser tests will be skipped (sudo apt-get install chromium)"; \
+	  fi; \
+	fi
+
+## make outbox: deliver queued email once (see README for cron and systemd)
+outbox: $(VENV)/.installed instance/config.py
+	$(BIN)/flask outbox send
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -71,6 +71,9 @@
     else if (chosen.length < MAX) chosen.push(value);
     renderChosen();
     renderSlots();
+    // Re-rendering replaced the buttons: keep keyboard focus on the same time.
+    var again = list.querySelector('[data-value="' + value + '"]');
+    if (again) again.focus();
   }
 
   function renderSlots() {
@@ -80,7 +83,7 @@
     status.textContent = day.slots.length + " free times on " + dayFmt.format(noon(day.date));
     day.slots.forEach(function (value) {
       var on = chosen.indexOf(value) >= 0;
-      var button = el("button", { type: "button", "class": "slot-button", "aria-pressed": String(on) }, timeFmt.format(new Date(value)));
+      var button = el("button", { type: "button", "class": "slot-button", "aria-pressed": String(on), "data-value": value }, timeFmt.format(new Date(value)));
       if (!on && chosen.length >= MAX) button.disabled = true;
       button.addEventListener("click", function () { toggle(value); });
       list.appendChild(button);
@@ -92,7 +95,7 @@
     dates.forEach(function (day) {
       var button = el("button", { type: "button", "class": "date-button", "aria-pressed": String(day.date === current) });
       button.appendChild(el("span", {}, dayFmt.format(noon(day.date))));
-      button.appendChild(el("small", {}, day.slots.length ? day.slots.length + " free" : "full"));
+      button.appendChild(el("small", {}, day.slots.length ? day.slots.length + " free" : "none free"));
       if (!day.slots.length) button.disabled = true;
       button.addEventListener("click", function () {
         current = day.date;

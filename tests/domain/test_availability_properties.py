@@ -1,0 +1,451 @@
+"""Property tests for booking.domain.availability.free_slots.
+
+Scenarios are drawn around daylight-saving changes (and on ordinary days) with
+opening ranges anywhere in the day, so night-time ranges cross the changes.
+Every check does its arithmetic on UTC instants.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from booking.domain.availability import (
+    Calendar,
+    Occupancy,
+    OpeningRange,
+    Period,
+    Rules,
+    ServiceTiming,
+    Slot,
+    day_bounds,
+    free_slots,
+    local_instant,
+)
+
+UTC = timezone.utc
+CHICAGO = ZoneInfo("America/Chicago")
+LONDON = ZoneInfo("Europe/London")
+NEW_YORK = ZoneInfo("America/New_York")
+ZONES = [CHICAGO, LONDON, NEW_YORK]
+
+# Sundays on which the clocks change in those zones.
+TRANSITION_DAYS = [
+    date(2026, 3, 8),
+    date(2026, 11, 1),
+    date(2026, 3, 29),
+    date(2026, 10, 25),
+    date(2027, 3, 14),
+    date(2027, 11, 7),
+    date(2027, 3, 28),
+    date(2027, 10, 31),
+]
+
+# Zones other than the clinic's in which inputs are written. Instants in the
+# clinic's own zone are the subject of test_result_does_not_depend_on_the_zone_inputs_are_written_in.
+INPUT_ZONES = [UTC, timezone(timedelta(hours=-5)), timezone(timedelta(hours=5, minutes=30))]
+
+FOREVER = 3650 * 24 * 60  # minutes
+PROPERTY = settings(max_examples=200, deadline=None, database=None)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything free_slots needs, with durations in minutes."""
+
+    zone: ZoneInfo
+    first_day: date
+    days: int
+    ranges: tuple[OpeningRange, ...]
+    chairs: tuple[int, ...]
+    occupancies: tuple[Occupancy, ...]
+    closed_days: frozenset[date]
+    closed_periods: tuple[Period, ...]
+    step: int
+    duration: int
+    recovery: int
+    notice: int
+    horizon: int
+    now: datetime
+
+    @property
+    def block(self) -> timedelta:
+        return timedelta(minutes=self.duration + self.recovery)
+
+    @property
+    def query_days(self) -> list[date]:
+        return [self.first_day + timedelta(days=k) for k in range(self.days)]
+
+    def run(self, **changes: Any) -> list[Slot]:
+        """free_slots on this scenario, optionally with some fields replaced."""
+        sc = replace(self, **changes) if changes else self
+        return free_slots(
+            Calendar(sc.zone, sc.ranges, sc.closed_days, sc.closed_periods),
+            Rules(
+                step=timedelta(minutes=sc.step),
+                min_notice=timedelta(minutes=sc.notice),
+                horizon=timedelta(minutes=sc.horizon),
+            ),
+            ServiceTiming(timedelta(minutes=sc.duration), timedelta(minutes=sc.recovery)),
+            list(sc.chairs),
+            list(sc.occupancies),
+            first_day=sc.first_day,
+            days=sc.days,
+            now=sc.now,
+        )
+
+
+# --- Strategies -------------------------------------------------------------------
+
+first_days = st.one_of(
+    st.tuples(st.sampled_from(TRANSITION_DAYS), st.integers(0, 3)).map(
+        lambda pair: pair[0] - timedelta(days=pair[1])
+    ),
+    st.dates(date(2026, 1, 1), date(2027, 12, 31)),
+)
+
+
+def quarter(index: int) -> time:
+    """The index-th quarter hour of the day: 0 -> 00:00, 95 -> 23:45."""
+    return time(index // 4, index % 4 * 15)
+
+
+def minutes_between(low: int, high: int) -> st.SearchStrategy[int]:
+    """Minutes in [low, high], often on a quarter hour so that edges meet the grid."""
+    return st.one_of(
+        st.integers(-(-low // 15), high // 15).map(lambda k: 15 * k),
+        st.integers(low, high),
+    )
+
+
+@st.composite
+def scenarios(draw: st.DrawFn, quiet: bool = False) -> Scenario:
+    """A clinic and a question; `quiet` means no bookings, closures, notice or horizon."""
+    zone = draw(st.sampled_from(ZONES))
+    first_day = draw(first_days)
+    days = draw(st.integers(1, 4))
+    weekdays = sorted({(first_day + timedelta(days=k)).weekday() for k in range(days)})
+    ranges = []
+    for _ in range(draw(st.integers(1, 5))):
+        weekday = draw(st.one_of(st.sampled_from(weekdays), st.integers(0, 6)))
+        # Small indexes put ranges over the night, when the clocks change.
+        opens = draw(st.one_of(st.integers(0, 16), st.integers(0, 94)))
+        closes = draw(st.integers(opens + 1, 95))
+        ranges.append(OpeningRange(weekday, quarter(opens), quarter(closes)))
+    chairs = tuple(draw(st.lists(st.integers(1, 6), min_size=1, max_size=4, unique=True)))
+    step = draw(st.sampled_from([15, 30, 60]))
+    duration = draw(st.one_of(st.integers(3, 48).map(lambda k: 5 * k), st.integers(15, 240)))
+    recovery = draw(st.one_of(st.integers(0, 24).map(lambda k: 5 * k), st.integers(0, 120)))
+
+    window_start = datetime.combine(first_day, time(0), tzinfo=zone).astimezone(UTC)
+    span = days * 24 * 60
+
+    def instant(low: int, high: int) -> datetime:
+        moment = window_start + timedelta(minutes=draw(minutes_between(low, high)))
+        return moment.astimezone(draw(st.sampled_from(INPUT_ZONES)))
+
+    if quiet:
+        return Scenario(
+            zone, first_day, days, tuple(ranges), chairs, (), frozenset(), (),
+            step, duration, recovery, 0, FOREVER, window_start - timedelta(days=1),
+        )  # fmt: skip
+
+    occupancies = []
+    for _ in range(draw(st.integers(0, 10))):
+        chair = draw(st.sampled_from(chairs + (99,)))
+        start = instant(-600, span + 60)
+        length = draw(minutes_between(0, 300))
+        occupancies.append(Occupancy(chair, start, start + timedelta(minutes=length)))
+    query_days = [first_day + timedelta(days=k) for k in range(days)]
+    closed_days = frozenset(draw(st.lists(st.sampled_from(query_days), max_size=2)))
+    closed_periods = []
+    for _ in range(draw(st.integers(0, 2))):
+        start = instant(-120, span)
+        closed_periods.append(Period(start, start + timedelta(minutes=draw(minutes_between(15, 720)))))
+    notice = draw(st.one_of(st.just(0), minutes_between(0, 3 * 24 * 60)))
+    horizon = draw(st.one_of(st.just(FOREVER), minutes_between(0, 10 * 24 * 60)))
+    now = instant(-3 * 24 * 60, span)
+    return Scenario(
+        zone, first_day, days, tuple(ranges), chairs, tuple(occupancies), closed_days,
+        tuple(closed_periods), step, duration, recovery, notice, horizon, now,
+    )  # fmt: skip
+
+
+# --- Independent oracles ---------------------------------------------------------------
+
+
+def minutes_of(wall: time) -> int:
+    return wall.hour * 60 + wall.minute
+
+
+def is_skipped(day: date, wall: time, zone: ZoneInfo) -> bool:
+    """True if the clock jumps over `wall` on `day`: fold=0 then uses the earlier, smaller offset."""
+    naive = datetime.combine(day, wall)
+    early = naive.replace(tzinfo=zone, fold=0).utcoffset()
+    late = naive.replace(tzinfo=zone, fold=1).utcoffset()
+    assert early is not None and late is not None
+    return early < late
+
+
+def closing_instant(day: date, closes: time, zone: ZoneInfo) -> datetime:
+    """When a range closing at `closes` local time ends, in UTC.
+
+    A repeated closing time means its later occurrence (fold=1). A closing time
+    the clock skips means the moment the clock jumps past it: until then the
+    clock still reads earlier than the closing time.
+    """
+    later = datetime.combine(day, closes, tzinfo=zone).replace(fold=1).astimezone(UTC)
+    if not is_skipped(day, closes, zone):
+        return later
+    wall = datetime.combine(day, closes)
+    # fold=1 of a skipped time lies before the jump; walk forward to the jump.
+    while later.astimezone(zone).replace(tzinfo=None) < wall:
+        later += timedelta(minutes=1)
+    return later
+
+
+def occupied(occ: Occupancy, start: datetime, end: datetime) -> bool:
+    """True if the booking holds its chair at some instant of [start, end)."""
+    occ_start = occ.start.astimezone(UTC)
+    occ_end = occ.blocked_until.astimezone(UTC)
+    return occ_start < occ_end and occ_start < end and start < occ_end
+
+
+def free_chairs(sc: Scenario, start: datetime, end: datetime) -> set[int]:
+    return {
+        chair
+        for chair in sc.chairs
+        if not any(o.chair_id == chair and occupied(o, start, end) for o in sc.occupancies)
+    }
+
+
+def is_ordinary(day: date, zone: ZoneInfo) -> bool:
+    """True if the zone's offset does not change during `day`."""
+    midnight = datetime.combine(day, time(0), tzinfo=zone)
+    next_midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    return midnight.utcoffset() == next_midnight.utcoffset()
+
+
+def model(sc: Scenario) -> list[tuple[datetime, datetime, frozenset[int]]]:
+    """Brute-force free slots: (UTC start, UTC end, free chairs)."""
+    now = sc.now.astimezone(UTC)
+    earliest = now + timedelta(minutes=sc.notice)
+    latest = now + timedelta(minutes=sc.horizon)
+    found: dict[datetime, frozenset[int]] = {}
+    for day in sc.query_days:
+        if day in sc.closed_days:
+            continue
+        for rng in sc.ranges:
+            if rng.weekday != day.weekday():
+                continue
+            closing = closing_instant(day, rng.closes, sc.zone)
+            for minute in range(minutes_of(rng.opens), minutes_of(rng.closes), sc.step):
+                wall = time(minute // 60, minute % 60)
+                if is_skipped(day, wall, sc.zone):
+                    continue
+                start = datetime.combine(day, wall, tzinfo=sc.zone).astimezone(UTC)
+                end = start + sc.block
+                if end > closing or start < earliest or start > latest:
+                    continue
+                if any(p.start < end and start < p.end for p in sc.closed_periods):
+                    continue
+                free = free_chairs(sc, start, end)
+                if free:
+                    found[start] = frozenset(free)
+    duration = timedelta(minutes=sc.duration)
+    return [(start, start + duration, found[start]) for start in sorted(found)]
+
+
+def observed(slots: list[Slot]) -> list[tuple[datetime, datetime, frozenset[int]]]:
+    return [(s.start.astimezone(UTC), s.end.astimezone(UTC), frozenset(s.chair_ids)) for s in slots]
+
+
+# --- Properties ---------------------------------------------------------------------
+
+
+@PROPERTY
+@given(sc=scenarios())
+def test_listed_chairs_are_free_for_the_whole_block_and_busy_chairs_are_not_listed(
+    sc: Scenario,
+) -> None:
+    for slot in sc.run():
+        start = slot.start.astimezone(UTC)
+        end = start + sc.block
+        assert slot.chair_ids, "a slot without a free chair"
+        assert len(set(slot.chair_ids)) == len(slot.chair_ids)
+        for chair in slot.chair_ids:
+            assert chair in sc.chairs
+            clashes = [o for o in sc.occupancies if o.chair_id == chair and occupied(o, start, end)]
+            assert clashes == [], f"chair {chair} is booked during {start}-{end}"
+        # Every chair left out is busy, so when all are busy there is no slot.
+        assert set(slot.chair_ids) == free_chairs(sc, start, end)
+
+
+@PROPERTY
+@given(sc=scenarios())
+def test_every_start_is_on_the_grid_of_an_opening_range_and_the_block_fits(sc: Scenario) -> None:
+    for slot in sc.run():
+        start = slot.start.astimezone(UTC)
+        local = start.astimezone(sc.zone)
+        day, wall = local.date(), local.time()
+        assert day in sc.query_days
+        fitting = [
+            rng
+            for rng in sc.ranges
+            if rng.weekday == day.weekday()
+            and rng.opens <= wall < rng.closes
+            and (minutes_of(wall) - minutes_of(rng.opens)) % sc.step == 0
+            and start + sc.block <= closing_instant(day, rng.closes, sc.zone)
+        ]
+        assert fitting, f"{local} fits no opening range"
+        assert slot.end.astimezone(UTC) == start + timedelta(minutes=sc.duration)
+        # The whole block stays on the slot's local date.
+        assert (start + sc.block - timedelta(microseconds=1)).astimezone(sc.zone).date() == day
+
+
+@PROPERTY
+@given(sc=scenarios())
+def test_no_slot_on_a_closed_day_or_touching_a_closed_period(sc: Scenario) -> None:
+    for slot in sc.run():
+        start = slot.start.astimezone(UTC)
+        end = start + sc.block
+        assert start.astimezone(sc.zone).date() not in sc.closed_days
+        for period in sc.closed_periods:
+            assert not (period.start < end and start < period.end), f"{start} meets {period}"
+
+
+@PROPERTY
+@given(sc=scenarios())
+def test_every_start_respects_minimum_notice_and_horizon(sc: Scenario) -> None:
+    now = sc.now.astimezone(UTC)
+    for slot in sc.run():
+        start = slot.start.astimezone(UTC)
+        assert start >= now + timedelta(minutes=sc.notice)
+        assert start <= now + timedelta(minutes=sc.horizon)
+
+
+@PROPERTY
+@given(sc=scenarios())
+def test_starts_are_distinct_real_wall_clock_times_in_the_clinic_zone(sc: Scenario) -> None:
+    slots = sc.run()
+    instants = [s.start.astimezone(UTC) for s in slots]
+    assert instants == sorted(instants)
+    assert len(set(instants)) == len(instants)
+    wall_labels = [(s.start.date(), s.start.hour, s.start.minute) for s in slots]
+    assert len(set(wall_labels)) == len(wall_labels)
+    for slot, instant in zip(slots, instants, strict=True):
+        assert isinstance(slot.start.tzinfo, ZoneInfo)
+        assert slot.start.tzinfo.key == sc.zone.key
+        assert slot.start.utcoffset() is not None
+        naive = slot.start.replace(tzinfo=None)
+        # A real wall-clock time: local -> UTC -> local gives it back ...
+        assert instant.astimezone(sc.zone).replace(tzinfo=None) == naive
+        # ... and a repeated one is its first occurrence.
+        assert instant == naive.replace(tzinfo=sc.zone, fold=0).astimezone(UTC)
+
+
+@PROPERTY
+@given(sc=scenarios(quiet=True))
+def test_on_ordinary_days_every_grid_time_whose_block_fits_is_offered(sc: Scenario) -> None:
+    slots = sc.run()
+    block = sc.duration + sc.recovery
+    for day in sc.query_days:
+        if not is_ordinary(day, sc.zone):
+            continue
+        expected = {
+            minute
+            for rng in sc.ranges
+            if rng.weekday == day.weekday()
+            for minute in range(minutes_of(rng.opens), minutes_of(rng.closes), sc.step)
+            if minute + block <= minutes_of(rng.closes)
+        }
+        offered = [s for s in slots if s.start.date() == day]
+        assert {s.start.hour * 60 + s.start.minute for s in offered} == expected
+        assert len(offered) == len(expected)
+        for slot in offered:
+            assert set(slot.chair_ids) == set(sc.chairs)
+
+
+@PROPERTY
+@given(sc=scenarios())
+def test_asking_day_by_day_gives_the_same_slots(sc: Scenario) -> None:
+    whole = observed(sc.run())
+    pieces = [item for day in sc.query_days for item in observed(sc.run(first_day=day, days=1))]
+    assert pieces == whole
+
+
+# A range closing at 02:00 on the night Chicago's clocks jump from 01:59 to 03:00.
+SKIPPED_CLOSING = Scenario(
+    CHICAGO, date(2026, 3, 8), 1, (OpeningRange(6, time(0), time(2)),), (1,), (),
+    frozenset(), (), 30, 30, 0, 0, FOREVER, datetime(2026, 3, 1, tzinfo=UTC),
+)  # fmt: skip
+
+
+@PROPERTY
+@example(sc=SKIPPED_CLOSING)
+@given(sc=scenarios())
+def test_slots_match_a_brute_force_model(sc: Scenario) -> None:
+    assert observed(sc.run()) == model(sc)
+
+
+# On the night Chicago falls back: "now" is 07:30 UTC, the second 01:30, and a
+# booking runs 06:50-07:10 UTC, from 01:50 CDT to 01:10 CST.
+REPEATED_HOUR = Scenario(
+    CHICAGO, date(2026, 11, 1), 1, (OpeningRange(6, time(0), time(4)),), (1,),
+    (Occupancy(1, datetime(2026, 11, 1, 6, 50, tzinfo=UTC), datetime(2026, 11, 1, 7, 10, tzinfo=UTC)),),
+    frozenset(), (), 15, 30, 30, 15, FOREVER, datetime(2026, 11, 1, 7, 30, tzinfo=UTC),
+)  # fmt: skip
+
+
+@PROPERTY
+@example(sc=REPEATED_HOUR)
+@given(sc=scenarios())
+def test_result_does_not_depend_on_the_zone_inputs_are_written_in(sc: Scenario) -> None:
+    """The same instants written in UTC or in the clinic's own zone give the same slots."""
+
+    def written_in(zone: ZoneInfo | timezone) -> Scenario:
+        return replace(
+            sc,
+            now=sc.now.astimezone(zone),
+            occupancies=tuple(
+                Occupancy(o.chair_id, o.start.astimezone(zone), o.blocked_until.astimezone(zone))
+                for o in sc.occupancies
+            ),
+            closed_periods=tuple(
+                Period(p.start.astimezone(zone), p.end.astimezone(zone)) for p in sc.closed_periods
+            ),
+        )
+
+    assert observed(written_in(sc.zone).run()) == observed(written_in(UTC).run())
+
+
+@PROPERTY
+@given(
+    zone=st.sampled_from(ZONES),
+    day=first_days,
+    wall=st.integers(0, 24 * 60 - 1).map(lambda m: time(m // 60, m % 60)),
+)
+def test_local_instant_and_day_bounds(zone: ZoneInfo, day: date, wall: time) -> None:
+    found = local_instant(day, wall, zone)
+    if is_skipped(day, wall, zone):
+        assert found is None
+    else:
+        assert found is not None
+        assert found.replace(tzinfo=None) == datetime.combine(day, wall)
+        assert found.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == datetime.combine(
+            day, wall
+        )
+        assert found.astimezone(UTC) == datetime.combine(day, wall, tzinfo=zone).astimezone(UTC)
+        bounds = day_bounds(day, zone)
+        assert bounds.start <= found < bounds.end
+    bounds = day_bounds(day, zone)
+    length = bounds.end - bounds.start
+    if is_ordinary(day, zone):
+        assert length == timedelta(hours=24)
+    else:
+        assert length in (timedelta(hours=23), timedelta(hours=25))
+    assert bounds.start.astimezone(zone).replace(tzinfo=None) == datetime.combine(day, time(0))

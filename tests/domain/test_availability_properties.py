@@ -134,7 +134,7 @@ def scenarios(draw: st.DrawFn, quiet: bool = False) -> Scenario:
         weekday = draw(st.one_of(st.sampled_from(weekdays), st.integers(0, 6)))
         # Small indexes put ranges over the night, when the clocks change.
         opens = draw(st.one_of(st.integers(0, 16), st.integers(0, 94)))
-        closes = draw(st.integers(opens + 1, 95))
+        closes = draw(st.one_of(st.integers(opens + 1, min(opens + 16, 95)), st.integers(opens + 1, 95)))
         ranges.append(OpeningRange(weekday, quarter(opens), quarter(closes)))
     chairs = tuple(draw(st.lists(st.integers(1, 6), min_size=1, max_size=4, unique=True)))
     step = draw(st.sampled_from([15, 30, 60]))
@@ -145,7 +145,9 @@ def scenarios(draw: st.DrawFn, quiet: bool = False) -> Scenario:
     span = days * 24 * 60
 
     def instant(low: int, high: int) -> datetime:
-        moment = window_start + timedelta(minutes=draw(minutes_between(low, high)))
+        # Often during the first night of the window, when the clocks may change.
+        offset = draw(st.one_of(minutes_between(low, high), minutes_between(0, 300)))
+        moment = window_start + timedelta(minutes=offset)
         return moment.astimezone(draw(st.sampled_from(INPUT_ZONES)))
 
     if quiet:
@@ -166,7 +168,7 @@ def scenarios(draw: st.DrawFn, quiet: bool = False) -> Scenario:
     for _ in range(draw(st.integers(0, 2))):
         start = instant(-120, span)
         closed_periods.append(Period(start, start + timedelta(minutes=draw(minutes_between(15, 720)))))
-    notice = draw(st.one_of(st.just(0), minutes_between(0, 3 * 24 * 60)))
+    notice = draw(st.one_of(st.just(0), minutes_between(0, 180), minutes_between(0, 3 * 24 * 60)))
     horizon = draw(st.one_of(st.just(FOREVER), minutes_between(0, 10 * 24 * 60)))
     now = instant(-3 * 24 * 60, span)
     return Scenario(

@@ -96,8 +96,9 @@ class _ChairBook:
     def __init__(self, chairs: Iterable[int], occupancies: Iterable[Occupancy]) -> None:
         spans: dict[int, list[tuple[datetime, datetime]]] = {c: [] for c in chairs}
         for occ in occupancies:
-            if occ.chair_id in spans and occ.blocked_until > occ.start:
-                spans[occ.chair_id].append((occ.start, occ.blocked_until))
+            start, until = _utc(occ.start), _utc(occ.blocked_until)
+            if occ.chair_id in spans and until > start:
+                spans[occ.chair_id].append((start, until))
         self._starts: dict[int, list[datetime]] = {}
         self._ends: dict[int, list[datetime]] = {}
         for chair, items in spans.items():
@@ -142,8 +143,29 @@ def day_bounds(day: date, zone: ZoneInfo) -> Period:
 
 
 def _closing_instant(day: date, closes: time, zone: ZoneInfo) -> datetime:
-    # A closing time repeated by a fall-back change means its later occurrence.
-    return datetime.combine(day, closes, tzinfo=zone).replace(fold=1).astimezone(UTC)
+    """The real instant a range closes.
+
+    A closing time repeated by a fall-back change means its later occurrence;
+    one skipped by a spring-forward change means the moment the clocks jump.
+    """
+    later = datetime.combine(day, closes, tzinfo=zone).replace(fold=1).astimezone(UTC)
+    if local_instant(day, closes, zone) is not None:
+        return later
+    # In a gap, fold=1 reads the time with the offset after the change, which
+    # lands before the jump; walk forward to the first instant showing `closes`.
+    naive_close = datetime.combine(day, closes)
+    moment = later
+    while moment.astimezone(zone).replace(tzinfo=None) < naive_close:
+        moment += timedelta(minutes=1)
+    return moment
+
+
+def _utc(moment: datetime) -> datetime:
+    """`moment` in UTC. Arithmetic and comparisons between datetimes that share a
+    non-UTC zone are done on the wall clock, which is wrong across DST."""
+    if moment.tzinfo is None:
+        raise ValueError("datetimes must be timezone-aware")
+    return moment.astimezone(UTC)
 
 
 def _wall_grid(opens: time, closes: time, step: timedelta) -> Iterable[time]:
@@ -174,6 +196,7 @@ def free_slots(
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
+    now = _utc(now)
     if rules.step < timedelta(minutes=1) or rules.step % timedelta(minutes=1):
         raise ValueError("step must be a positive whole number of minutes")
     if not chairs:
@@ -182,6 +205,7 @@ def free_slots(
     book = _ChairBook(chairs, occupancies)
     earliest = now + rules.min_notice
     latest = now + rules.horizon
+    closed_periods = [Period(_utc(p.start), _utc(p.end)) for p in calendar.closed_periods]
     by_weekday: dict[int, list[OpeningRange]] = {}
     for rng in calendar.opening_hours:
         by_weekday.setdefault(rng.weekday, []).append(rng)
@@ -203,7 +227,7 @@ def free_slots(
                     continue
                 if start in found:
                     continue
-                if any(p.overlaps(start, block_end) for p in calendar.closed_periods):
+                if any(p.overlaps(start, block_end) for p in closed_periods):
                     continue
                 free = tuple(c for c in chairs if book.is_free(c, start, block_end))
                 if free:

@@ -46,6 +46,12 @@ def test_upgrade_matches_models_and_downgrade_empties(empty_database: str) -> No
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         assert diff == []
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect() as conn:
+                kinds = conn.exec_driver_sql(
+                    "SELECT contype FROM pg_constraint WHERE conname = 'ex_appointment_chair_overlap'"
+                ).scalars().all()
+            assert kinds == ["x"]  # an exclusion constraint
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()

@@ -1,5 +1,10 @@
 """The data model. Every table holding clinic data carries `clinic_id`."""
-from booking.models.appointment import OCCUPYING_STATUSES, Appointment, AppointmentStatus
+from booking.models.appointment import (
+    OCCUPYING_STATUSES,
+    Appointment,
+    AppointmentSeries,
+    AppointmentStatus,
+)
 from booking.models.base import Base, utcnow
 from booking.models.clinic import (
     Chair,
@@ -20,11 +25,15 @@ from booking.models.patient import (
     Patient,
     PreferredTime,
     RequestStatus,
+    ReviewDecision,
 )
+from booking.models.staff import AuditEvent, Membership, Role, StaffUser
 
 __all__ = [
     "Answer",
     "Appointment",
+    "AppointmentSeries",
+    "AuditEvent",
     "AppointmentStatus",
     "Base",
     "Chair",
@@ -32,6 +41,7 @@ __all__ = [
     "Clinic",
     "Closure",
     "Concern",
+    "Membership",
     "ConsultationRequest",
     "OCCUPYING_STATUSES",
     "OpeningHours",
@@ -41,8 +51,11 @@ __all__ = [
     "PreferredTime",
     "PrevisitInstructions",
     "RequestStatus",
+    "ReviewDecision",
+    "Role",
     "Service",
     "ServiceKind",
     "ServiceMode",
+    "StaffUser",
     "utcnow",
 ]

@@ -4,7 +4,19 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, Integer
+from sqlalchemy import (
+    DDL,
+    CheckConstraint,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    event,
+    literal_column,
+)
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.models.base import Base, UTCDateTime, str_enum, utcnow
@@ -32,6 +44,26 @@ OCCUPYING_STATUSES = (
 )
 
 
+class AppointmentSeries(Base):
+    """Infusions booked together as one course."""
+
+    __tablename__ = "appointment_series"
+    __table_args__ = (
+        ForeignKeyConstraint(["clinic_id", "patient_id"], ["patient.clinic_id", "patient.id"]),
+        ForeignKeyConstraint(["clinic_id", "service_id"], ["service.clinic_id", "service.id"]),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id", ondelete="CASCADE"), index=True)
+    patient_id: Mapped[int] = mapped_column(Integer)
+    service_id: Mapped[int] = mapped_column(Integer)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+_OCCUPYING_SQL = ", ".join(f"'{s.value}'" for s in OCCUPYING_STATUSES)
+
+
 class Appointment(Base):
     """A booked service; the chair is held from `starts_at` until `blocked_until`."""
 
@@ -42,9 +74,24 @@ class Appointment(Base):
         ForeignKeyConstraint(["clinic_id", "patient_id"], ["patient.clinic_id", "patient.id"]),
         CheckConstraint("ends_at > starts_at", name="order"),
         CheckConstraint("blocked_until >= ends_at", name="recovery"),
-        # Windowed look-ups: one chair's day, one clinic's day.
+        ForeignKeyConstraint(
+            ["clinic_id", "request_id"], ["consultation_request.clinic_id", "consultation_request.id"]
+        ),
+        ForeignKeyConstraint(
+            ["series_id"], ["appointment_series.id"], ondelete="SET NULL"
+        ),
+        # Windowed look-ups: one chair's day, one clinic's day, one patient's history.
         Index("ix_appointment_chair_start", "chair_id", "starts_at"),
         Index("ix_appointment_clinic_start", "clinic_id", "starts_at"),
+        Index("ix_appointment_patient", "patient_id", "starts_at"),
+        # No two occupying appointments may hold one chair at once, recovery included.
+        ExcludeConstraint(
+            (literal_column("chair_id"), "="),
+            (literal_column("tstzrange(starts_at, blocked_until, '[)')"), "&&"),
+            using="gist",
+            where=f"status IN ({_OCCUPYING_SQL})",
+            name="ex_appointment_chair_overlap",
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,6 +106,16 @@ class Appointment(Base):
     status: Mapped[AppointmentStatus] = mapped_column(
         str_enum(AppointmentStatus, "appointment_status"), default=AppointmentStatus.BOOKED
     )
+    request_id: Mapped[int | None] = mapped_column(Integer)
+    series_id: Mapped[int | None] = mapped_column(Integer)
+    # Bumped by every reschedule, so reminders and calendar updates can tell versions apart.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    # A form's one-time key: submitting the same form twice books once.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    patient_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    driver_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -71,3 +128,11 @@ class Appointment(Base):
     patient: Mapped[Patient] = relationship(
         foreign_keys=[patient_id], primaryjoin="Appointment.patient_id == Patient.id", viewonly=True
     )
+
+
+# The exclusion constraint compares chair ids with a GiST index, which needs btree_gist.
+event.listen(
+    Appointment.__table__,
+    "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS btree_gist").execute_if(dialect="postgresql"),
+)

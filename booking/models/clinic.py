@@ -31,6 +31,12 @@ class Clinic(Base):
         CheckConstraint("slot_step_minutes BETWEEN 5 AND 240", name="slot_step"),
         CheckConstraint("min_notice_minutes >= 0", name="min_notice"),
         CheckConstraint("horizon_days BETWEEN 1 AND 730", name="horizon"),
+        CheckConstraint(
+            "reminder_days_before IS NULL OR reminder_days_before BETWEEN 1 AND 14", name="reminder_days"
+        ),
+        CheckConstraint(
+            "reminder_hours_before IS NULL OR reminder_hours_before BETWEEN 1 AND 24", name="reminder_hours"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +52,14 @@ class Clinic(Base):
     slot_step_minutes: Mapped[int] = mapped_column(Integer, default=30)
     min_notice_minutes: Mapped[int] = mapped_column(Integer, default=24 * 60)
     horizon_days: Mapped[int] = mapped_column(Integer, default=60)
+    # Public consultation requests book the first chosen time straight away.
+    instant_booking: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Reminder schedule: days before (with the checklist), the evening before, hours before.
+    reminder_days_before: Mapped[int | None] = mapped_column(Integer, default=3)
+    reminder_evening_before: Mapped[bool] = mapped_column(Boolean, default=True)
+    reminder_hours_before: Mapped[int | None] = mapped_column(Integer, default=2)
+    # Bumped by every booking: the row lock that serialises a clinic's bookings.
+    booking_counter: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     services: Mapped[list[Service]] = relationship(

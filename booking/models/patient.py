@@ -70,6 +70,14 @@ class RequestStatus(enum.Enum):
     WITHDRAWN = "withdrawn"
 
 
+class ReviewDecision(enum.Enum):
+    """A clinician's decision on a flagged request."""
+
+    CLEARED = "cleared"
+    DECLINED = "declined"
+    NEEDS_CALL = "needs_call"
+
+
 class ConsultationRequest(Base):
     """A prospective patient's request for a first consultation."""
 
@@ -109,6 +117,12 @@ class ConsultationRequest(Base):
     needs_clinician_review: Mapped[bool] = mapped_column(Boolean, default=False)
     # Why the request needs review, e.g. ["heart_condition", "pregnancy"].
     review_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    review_decision: Mapped[ReviewDecision | None] = mapped_column(
+        str_enum(ReviewDecision, "review_decision")
+    )
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -53,21 +53,26 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])  # type: ignore[method-assign]
 
-    from booking.extensions import csrf, db, limiter, mail, migrate
+    from booking.extensions import csrf, db, limiter, login, mail, migrate
 
     db.init_app(app)
+    login.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from booking import api, errors, public
+    from booking import api, auth, dashboard, errors, public
+    from booking.auth.sessions import init_idle_timeout
     from booking.cli import register_cli
     from booking.security import init_security_headers
     from booking.templating import register_filters
 
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(dashboard.bp)
+    init_idle_timeout(app)
     csrf.exempt(api.bp)  # read-only JSON, no cookies needed
     errors.register(app)
     register_cli(app)

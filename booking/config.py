@@ -16,6 +16,15 @@ SESSION_COOKIE_SECURE = True
 WTF_CSRF_TIME_LIMIT = 4 * 3600  # a patient may take a while over the form
 MAX_CONTENT_LENGTH = 64 * 1024  # the request form is a few kilobytes at most
 
+# Staff sessions: signed out after this much inactivity.
+IDLE_TIMEOUT_MINUTES = 30
+# Login throttling: per client address, and per account for failed attempts.
+# A browser that signed in to an account before is exempt from the per-account
+# limit, so an attacker cannot lock the real user out.
+LOGIN_IP_RATE_LIMIT = "20 per minute;100 per hour"
+LOGIN_ACCOUNT_RATE_LIMIT = "5 per 15 minutes"
+KNOWN_DEVICE_DAYS = 90
+
 # Behind a reverse proxy, how many proxies to trust for the client address.
 PROXY_FIX_X_FOR = 0
 

@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from booking.domain.availability import local_instant
 from booking.extensions import db
@@ -14,12 +15,15 @@ from booking.models import (
     ChairKind,
     Clinic,
     Closure,
+    Membership,
     OpeningHours,
     Patient,
     PrevisitInstructions,
+    Role,
     Service,
     ServiceKind,
     ServiceMode,
+    StaffUser,
 )
 from booking.queries.availability import clinic_zone
 
@@ -177,6 +181,28 @@ def _book(clinic: Clinic, service: Service, chair: Chair, patient: Patient, star
     ))
 
 
+DEMO_STAFF = [
+    ("frontdesk@demo.example", "demo-frontdesk-pass", Role.FRONT_DESK),
+    ("clinician@demo.example", "demo-clinician-pass", Role.CLINICIAN),
+    ("admin@demo.example", "demo-admin-pass", Role.ADMIN),
+]
+
+
+def _seed_staff(clinics: list[Clinic]) -> None:
+    for email, password, role in DEMO_STAFF:
+        user = db.session.scalar(select(StaffUser).filter_by(email=email))
+        if user is None:
+            user = StaffUser(email=email, full_name=f"Demo {role.value.replace('_', ' ')}",
+                             password_hash=generate_password_hash(password))
+            db.session.add(user)
+        for clinic in clinics:
+            if user.role_at(clinic.id) is None:
+                user.memberships.append(Membership(clinic_id=clinic.id, role=role))
+    db.session.flush()
+
+
 def seed_demo(today: date) -> list[Clinic]:
-    """Create or refresh the demo clinics; the caller commits."""
-    return [_seed_clinic(spec, today) for spec in CLINICS]
+    """Create or refresh the demo clinics and demo staff; the caller commits."""
+    clinics = [_seed_clinic(spec, today) for spec in CLINICS]
+    _seed_staff(clinics)
+    return clinics

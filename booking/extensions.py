@@ -5,6 +5,7 @@ import smtplib
 
 from flask import current_app
 from flask_limiter import Limiter
+from flask_login import LoginManager
 from flask_limiter.util import get_remote_address
 from flask_mail import Connection, Mail
 from flask_migrate import Migrate
@@ -47,3 +48,6 @@ migrate = Migrate()
 mail = TimeoutMail()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+login = LoginManager()
+login.login_view = "auth.login"
+login.login_message = "Please sign in to see that page."

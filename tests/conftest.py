@@ -181,3 +181,33 @@ def make_appointment(ctx: None) -> Callable[..., Appointment]:
         return appointment
 
     return make
+
+
+STAFF_PASSWORD = "a long test password"
+
+
+@pytest.fixture
+def make_staff(ctx: None) -> Callable[..., "StaffUser"]:
+    """Factory: a staff member with `role` at each of `clinics`."""
+    from werkzeug.security import generate_password_hash
+
+    from booking.models import Membership, Role, StaffUser
+
+    counter = iter(range(1, 1000))
+    password_hash = generate_password_hash(STAFF_PASSWORD)
+
+    def make(*clinics: Clinic, role: Role = Role.FRONT_DESK, email: str | None = None) -> StaffUser:
+        n = next(counter)
+        user = StaffUser(email=email or f"{role.value}{n}@staff.example", full_name=f"Staff {role.value} {n}",
+                         password_hash=password_hash)
+        user.memberships = [Membership(clinic_id=c.id, role=role) for c in clinics]
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+def login(client: FlaskClient, email: str, password: str = STAFF_PASSWORD) -> Any:
+    """Sign in through the real login form."""
+    return client.post("/staff/login", data={"email": email, "password": password})

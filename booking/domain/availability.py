@@ -237,3 +237,48 @@ def free_slots(
                         chair_ids=free,
                     )
     return [found[k] for k in sorted(found)]
+
+
+def unavailable_reason(
+    calendar: Calendar,
+    rules: Rules,
+    service: ServiceTiming,
+    chairs: Sequence[int],
+    occupancies: Sequence[Occupancy],
+    start: datetime,
+    now: datetime,
+) -> str | None:
+    """None if `start` is a free slot; else why not, as a code.
+
+    Codes: "past", "notice", "horizon", "closed", "outside_hours" (not a start
+    time on the opening-hours grid, or the block does not fit), "busy".
+    """
+    start, now = _utc(start), _utc(now)
+    day = start.astimezone(calendar.zone).date()
+    slots = free_slots(calendar, rules, service, chairs, occupancies, first_day=day, days=1, now=now)
+    if any(_utc(s.start) == start for s in slots):
+        return None
+    if start < now:
+        return "past"
+    if start < now + rules.min_notice:
+        return "notice"
+    if start > now + rules.horizon:
+        return "horizon"
+    block_end = start + service.block
+    if day in calendar.closed_days or any(
+        Period(_utc(p.start), _utc(p.end)).overlaps(start, block_end) for p in calendar.closed_periods
+    ):
+        return "closed"
+    open_calendar = Calendar(calendar.zone, calendar.opening_hours)
+    open_rules = Rules(rules.step, timedelta(0), timedelta(days=100_000))
+    grid = free_slots(open_calendar, open_rules, service, chairs, (), first_day=day, days=1, now=start)
+    if not any(_utc(s.start) == start for s in grid):
+        return "outside_hours"
+    return "busy"
+
+
+def nearest_slots(slots: Sequence[Slot], wanted: datetime, count: int = 4) -> list[Slot]:
+    """The `count` free slots closest in time to `wanted`, in time order."""
+    wanted = _utc(wanted)
+    closest = sorted(slots, key=lambda s: abs(_utc(s.start) - wanted))[:count]
+    return sorted(closest, key=lambda s: _utc(s.start))

@@ -33,18 +33,21 @@ from booking.models import (
 # the index range scan for appointments that started before the window.
 LONGEST_BLOCK = timedelta(minutes=480 + 360)
 
+# How far ahead staff may book, whatever the public horizon.
+STAFF_HORIZON_DAYS = 400
+
 
 def clinic_zone(clinic: Clinic) -> ZoneInfo:
     """The clinic's IANA timezone."""
     return ZoneInfo(clinic.timezone)
 
 
-def clinic_rules(clinic: Clinic) -> Rules:
-    """The clinic's booking rules as the domain wants them."""
+def clinic_rules(clinic: Clinic, *, staff: bool = False) -> Rules:
+    """The clinic's booking rules; staff may book without notice and further ahead."""
     return Rules(
         step=timedelta(minutes=clinic.slot_step_minutes),
-        min_notice=timedelta(minutes=clinic.min_notice_minutes),
-        horizon=timedelta(days=clinic.horizon_days),
+        min_notice=timedelta(0) if staff else timedelta(minutes=clinic.min_notice_minutes),
+        horizon=timedelta(days=STAFF_HORIZON_DAYS if staff else clinic.horizon_days),
     )
 
 
@@ -114,33 +117,45 @@ def eligible_chairs(clinic: Clinic, service: Service) -> list[int]:
     )
 
 
-def load_occupancies(clinic: Clinic, chair_ids: list[int], window: Period) -> list[Occupancy]:
-    """Appointments holding any of `chair_ids` at some point in `window`."""
+def load_occupancies(
+    clinic: Clinic, chair_ids: list[int], window: Period, ignore_id: int | None = None
+) -> list[Occupancy]:
+    """Appointments holding any of `chair_ids` at some point in `window`.
+
+    `ignore_id` leaves one appointment out (the one being moved).
+    """
     if not chair_ids:
         return []
-    rows = db.session.execute(
-        select(Appointment.chair_id, Appointment.starts_at, Appointment.blocked_until).where(
-            Appointment.clinic_id == clinic.id,
-            Appointment.chair_id.in_(chair_ids),
-            Appointment.status.in_(OCCUPYING_STATUSES),
-            Appointment.starts_at < window.end,
-            Appointment.starts_at >= window.start - LONGEST_BLOCK,
-            Appointment.blocked_until > window.start,
-        )
+    query = select(Appointment.chair_id, Appointment.starts_at, Appointment.blocked_until).where(
+        Appointment.clinic_id == clinic.id,
+        Appointment.chair_id.in_(chair_ids),
+        Appointment.status.in_(OCCUPYING_STATUSES),
+        Appointment.starts_at < window.end,
+        Appointment.starts_at >= window.start - LONGEST_BLOCK,
+        Appointment.blocked_until > window.start,
     )
-    return [Occupancy(chair, start, until) for chair, start, until in rows]
+    if ignore_id is not None:
+        query = query.where(Appointment.id != ignore_id)
+    return [Occupancy(chair, start, until) for chair, start, until in db.session.execute(query)]
 
 
 def find_slots(
-    clinic: Clinic, service: Service, first_day: date, days: int, now: datetime
+    clinic: Clinic,
+    service: Service,
+    first_day: date,
+    days: int,
+    now: datetime,
+    *,
+    staff: bool = False,
+    ignore_id: int | None = None,
 ) -> list[Slot]:
     """Free start times for `service` at `clinic` over `days` local dates."""
     zone = clinic_zone(clinic)
     chairs = eligible_chairs(clinic, service)
-    occupancies = load_occupancies(clinic, chairs, window_of(zone, first_day, days))
+    occupancies = load_occupancies(clinic, chairs, window_of(zone, first_day, days), ignore_id)
     return free_slots(
         load_calendar(clinic, first_day, days),
-        clinic_rules(clinic),
+        clinic_rules(clinic, staff=staff),
         service_timing(service),
         chairs,
         occupancies,

@@ -1,0 +1,14 @@
+"""The front desk's dashboard: schedule, request queue, patients, settings."""
+from flask import Blueprint
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+from booking.dashboard import (  # noqa: E402,F401  (registers the routes)
+    appointments,
+    context,
+    patients,
+    records,
+    requests,
+    schedule,
+    settings,
+)

@@ -1,0 +1,29 @@
+"""Recording what staff did, in the same transaction as the change."""
+from __future__ import annotations
+
+from typing import Any
+
+from booking.extensions import db
+from booking.models import AuditEvent, utcnow
+
+
+def record(
+    clinic_id: int,
+    actor_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: int | None = None,
+    **details: Any,
+) -> AuditEvent:
+    """Append one audit event (never holding patient details, only ids and codes)."""
+    event = AuditEvent(
+        clinic_id=clinic_id,
+        staff_id=actor_id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        at=utcnow(),
+        details=details,
+    )
+    db.session.add(event)
+    return event

@@ -1,0 +1,245 @@
+"""The one booking operation, and the changes that follow a booking.
+
+Every way an appointment is made or moved (staff scheduling, series, rescheduling,
+instant public booking) goes through `book` or `reschedule`. Both take the
+clinic's booking lock first, then re-check the chair against committed data, so
+two people can never get the same chair at the same time. On PostgreSQL an
+exclusion constraint guards the same invariant in the database.
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from booking.domain import audit
+from booking.domain.availability import Slot, nearest_slots, unavailable_reason
+from booking.domain.errors import DomainError
+from booking.domain.notices import notify_patient
+from booking.extensions import db
+from booking.models import (
+    OCCUPYING_STATUSES,
+    Appointment,
+    AppointmentStatus,
+    Clinic,
+    ConsultationRequest,
+    Patient,
+    ReviewDecision,
+    Service,
+    ServiceKind,
+)
+from booking.queries.availability import (
+    clinic_rules,
+    clinic_zone,
+    eligible_chairs,
+    find_slots,
+    load_calendar,
+    load_occupancies,
+    service_timing,
+    window_of,
+)
+
+REASONS = {
+    "past": "That time is in the past.",
+    "notice": "That time is too soon to book.",
+    "horizon": "That time is too far ahead to book.",
+    "closed": "The clinic is closed then.",
+    "outside_hours": "That time is outside opening hours (or the visit would run past closing).",
+    "busy": "That time was just taken.",
+}
+
+
+class SlotTaken(DomainError):
+    """The time cannot be booked; `nearest` lists free times close to it."""
+
+    def __init__(self, reason: str, nearest: list[Slot]) -> None:
+        super().__init__(REASONS.get(reason, reason))
+        self.reason = reason
+        self.nearest = nearest
+
+
+class ConsultFirst(DomainError):
+    """An infusion needs a completed, cleared consultation first."""
+
+
+class InvalidBooking(DomainError):
+    """The booking names something that does not belong together."""
+
+
+@dataclass(frozen=True)
+class BookingSpec:
+    """What to book: a service for a patient at a start time, optionally on a chair."""
+
+    service: Service
+    patient: Patient
+    start: datetime
+    chair_id: int | None = None
+    request_id: int | None = None
+    series_id: int | None = None
+    idempotency_key: str | None = None
+    override_consult_first: bool = False
+    notify: bool = True  # a series sends one email for all its sessions instead
+
+
+def lock_clinic(clinic: Clinic) -> None:
+    """Serialise bookings for one clinic until the transaction ends.
+
+    PostgreSQL: a row lock on the clinic. SQLite: the database write lock, taken
+    up front (BEGIN IMMEDIATE) so the re-check that follows reads the latest data.
+    """
+    connection = db.session.connection()
+    raw = connection.connection.dbapi_connection
+    if isinstance(raw, sqlite3.Connection) and not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    db.session.execute(
+        update(Clinic).where(Clinic.id == clinic.id).values(booking_counter=Clinic.booking_counter + 1)
+    )
+
+
+def has_cleared_consultation(patient: Patient) -> bool:
+    """True if the patient completed a consultation and no review is outstanding."""
+    completed = db.session.scalar(
+        select(Appointment.id)
+        .join(Service, Service.id == Appointment.service_id)
+        .where(
+            Appointment.clinic_id == patient.clinic_id,
+            Appointment.patient_id == patient.id,
+            Appointment.status == AppointmentStatus.COMPLETED,
+            Service.kind == ServiceKind.CONSULTATION,
+        )
+        .limit(1)
+    )
+    if completed is None:
+        return False
+    flagged = db.session.scalars(
+        select(ConsultationRequest).where(
+            ConsultationRequest.clinic_id == patient.clinic_id,
+            ConsultationRequest.patient_id == patient.id,
+            ConsultationRequest.needs_clinician_review.is_(True),
+        )
+    ).all()
+    return all(r.review_decision is ReviewDecision.CLEARED for r in flagged)
+
+
+def _check_slot(
+    clinic: Clinic, service: Service, start: datetime, chair_id: int | None, now: datetime,
+    ignore_id: int | None = None,
+) -> int:
+    """The chair to use for `start`, or raise `SlotTaken` with the reason and nearby times."""
+    zone = clinic_zone(clinic)
+    day = start.astimezone(zone).date()
+    chairs = eligible_chairs(clinic, service)
+    if chair_id is not None and chair_id not in chairs:
+        raise InvalidBooking("that chair cannot take this service")
+    slots = find_slots(clinic, service, day, 1, now, staff=True, ignore_id=ignore_id)
+    match = next((s for s in slots if s.start == start), None)
+    if match is not None and chair_id is None:
+        return match.chair_ids[0]
+    if match is not None and chair_id in match.chair_ids:
+        return chair_id
+    reason = "busy"
+    if match is None:
+        occupancies = load_occupancies(clinic, chairs, window_of(zone, day, 1), ignore_id)
+        calendar = load_calendar(clinic, day, 1)
+        timing = service_timing(service)
+        rules = clinic_rules(clinic, staff=True)
+        reason = unavailable_reason(calendar, rules, timing, chairs, occupancies, start, now) or "busy"
+    nearby = find_slots(clinic, service, day - timedelta(days=1), 3, now, staff=True, ignore_id=ignore_id)
+    raise SlotTaken(reason, nearest_slots(nearby, start))
+
+
+def _flush_guarded(start: datetime, clinic: Clinic, service: Service, now: datetime) -> None:
+    # The exclusion constraint is the last line of defence on PostgreSQL.
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as error:
+        if "ex_appointment_chair_overlap" not in str(error.orig):
+            raise
+        day = start.astimezone(clinic_zone(clinic)).date()
+        nearby = find_slots(clinic, service, day - timedelta(days=1), 3, now, staff=True)
+        raise SlotTaken("busy", nearest_slots(nearby, start)) from error
+
+
+def book(clinic: Clinic, spec: BookingSpec, *, actor_id: int | None, now: datetime) -> Appointment:
+    """Book one appointment; adds and flushes, the caller commits.
+
+    Raises `SlotTaken` (with nearby free times), `ConsultFirst` or `InvalidBooking`.
+    A repeated `idempotency_key` returns the appointment it already made.
+    """
+    service, patient = spec.service, spec.patient
+    if service.clinic_id != clinic.id or patient.clinic_id != clinic.id or not service.active:
+        raise InvalidBooking("service or patient belongs to another clinic")
+    lock_clinic(clinic)
+    if spec.idempotency_key:
+        existing = db.session.scalar(
+            select(Appointment).where(Appointment.idempotency_key == spec.idempotency_key)
+        )
+        if existing is not None:
+            if existing.clinic_id != clinic.id:
+                raise InvalidBooking("key already used")
+            return existing
+    if service.kind is ServiceKind.INFUSION and not has_cleared_consultation(patient):
+        if not spec.override_consult_first:
+            raise ConsultFirst("An infusion needs a completed and cleared consultation first.")
+        audit.record(clinic.id, actor_id, "consult_first_override", "patient", patient.id)
+    chair_id = _check_slot(clinic, service, spec.start, spec.chair_id, now)
+    ends = spec.start + timedelta(minutes=service.duration_minutes)
+    appointment = Appointment(
+        clinic_id=clinic.id,
+        service_id=service.id,
+        chair_id=chair_id,
+        patient_id=patient.id,
+        starts_at=spec.start,
+        ends_at=ends,
+        blocked_until=ends + timedelta(minutes=service.recovery_minutes),
+        request_id=spec.request_id,
+        series_id=spec.series_id,
+        idempotency_key=spec.idempotency_key,
+        created_by_id=actor_id,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(appointment)
+    _flush_guarded(spec.start, clinic, service, now)
+    audit.record(clinic.id, actor_id, "appointment_booked", "appointment", appointment.id)
+    if spec.notify:
+        notify_patient(clinic, appointment, "appointment_booked", now)
+    return appointment
+
+
+def reschedule(
+    clinic: Clinic, appointment: Appointment, start: datetime, chair_id: int | None, *,
+    actor_id: int | None, now: datetime,
+) -> Appointment:
+    """Move an appointment (and its recovery) to a new start; bumps its version."""
+    if appointment.clinic_id != clinic.id:
+        raise InvalidBooking("appointment belongs to another clinic")
+    if appointment.status not in (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED):
+        raise InvalidBooking(f"a {appointment.status.value} appointment cannot be moved")
+    lock_clinic(clinic)
+    service = db.session.get(Service, appointment.service_id)
+    assert service is not None
+    chosen = _check_slot(clinic, service, start, chair_id, now, ignore_id=appointment.id)
+    previous = appointment.starts_at
+    ends = start + timedelta(minutes=service.duration_minutes)
+    appointment.chair_id = chosen
+    appointment.starts_at = start
+    appointment.ends_at = ends
+    appointment.blocked_until = ends + timedelta(minutes=service.recovery_minutes)
+    appointment.version += 1
+    appointment.patient_confirmed_at = None
+    appointment.updated_at = now
+    _flush_guarded(start, clinic, service, now)
+    audit.record(clinic.id, actor_id, "appointment_rescheduled", "appointment", appointment.id,
+                 previous=previous.isoformat(), new=start.isoformat())
+    notify_patient(clinic, appointment, "appointment_rescheduled", now)
+    return appointment
+
+
+def occupies_chair(appointment: Appointment) -> bool:
+    """True while the appointment holds its chair."""
+    return appointment.status in OCCUPYING_STATUSES

@@ -1,0 +1,44 @@
+"""The life of a consultation request: statuses and the moves allowed between them."""
+from __future__ import annotations
+
+from booking.domain.errors import DomainError
+from booking.models import ConsultationRequest, RequestStatus
+
+S = RequestStatus
+
+# Allowed moves. Scheduling happens only through `schedule_request`, and a
+# request waiting for a clinician cannot be scheduled until it is cleared.
+TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
+    S.NEW: frozenset({S.CONTACTED, S.SCHEDULED, S.DECLINED, S.WITHDRAWN, S.NEEDS_REVIEW}),
+    S.NEEDS_REVIEW: frozenset({S.NEW, S.CONTACTED, S.DECLINED, S.WITHDRAWN}),
+    S.CONTACTED: frozenset({S.SCHEDULED, S.DECLINED, S.WITHDRAWN, S.NEEDS_REVIEW}),
+    S.SCHEDULED: frozenset({S.CONTACTED, S.WITHDRAWN}),
+    S.DECLINED: frozenset(),
+    S.WITHDRAWN: frozenset({S.NEW}),
+}
+
+# Moves staff make by hand (the others follow from scheduling and reviews).
+MANUAL_MOVES = frozenset({S.CONTACTED, S.DECLINED, S.WITHDRAWN, S.NEW})
+
+
+class IllegalTransition(DomainError):
+    """A request cannot move to that status from where it is."""
+
+    def __init__(self, current: RequestStatus, wanted: RequestStatus) -> None:
+        super().__init__(f"cannot move a {current.value} request to {wanted.value}")
+        self.current = current
+        self.wanted = wanted
+
+
+def can_move(request: ConsultationRequest, to: RequestStatus) -> bool:
+    """True if `request` may move to `to`."""
+    if to is S.NEW and request.needs_clinician_review and request.review_decision is None:
+        return False  # only a clinician's clearance lets a flagged request go ahead
+    return to in TRANSITIONS[request.status]
+
+
+def move(request: ConsultationRequest, to: RequestStatus) -> None:
+    """Move `request` to `to`, or raise `IllegalTransition`."""
+    if not can_move(request, to):
+        raise IllegalTransition(request.status, to)
+    request.status = to

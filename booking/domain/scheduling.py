@@ -1,0 +1,120 @@
+"""Turning a consultation request into a booked consultation, and clinicians' reviews."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from booking.domain import audit
+from booking.domain.booking import BookingSpec, book, lock_clinic
+from booking.domain.errors import DomainError
+from booking.domain.request_flow import IllegalTransition, move
+from booking.extensions import db
+from booking.models import (
+    Appointment,
+    Clinic,
+    ConsultationRequest,
+    Patient,
+    RequestStatus,
+    ReviewDecision,
+    Service,
+)
+
+
+class NotFlagged(DomainError):
+    """Only flagged requests take a clinician's review."""
+
+
+def patient_for_request(request: ConsultationRequest) -> Patient:
+    """The clinic's patient record for this request, found by email and birth date or made."""
+    if request.patient_id is not None:
+        patient = db.session.get(Patient, request.patient_id)
+        assert patient is not None
+        return patient
+    patient = db.session.scalar(
+        select(Patient).where(
+            Patient.clinic_id == request.clinic_id,
+            func.lower(Patient.email) == request.email.lower(),
+            Patient.date_of_birth == request.date_of_birth,
+        )
+    )
+    if patient is None:
+        patient = Patient(
+            clinic_id=request.clinic_id,
+            full_name=request.full_name,
+            email=request.email,
+            phone=request.phone,
+            date_of_birth=request.date_of_birth,
+        )
+        db.session.add(patient)
+        db.session.flush()
+    request.patient_id = patient.id
+    return patient
+
+
+def schedule_request(
+    clinic: Clinic,
+    request: ConsultationRequest,
+    start: datetime,
+    *,
+    chair_id: int | None = None,
+    actor_id: int | None,
+    now: datetime,
+    idempotency_key: str | None = None,
+) -> Appointment:
+    """Book the request's consultation at `start` and mark the request scheduled.
+
+    Safe when two people schedule the same request at once: the clinic lock is
+    taken first and the request re-read, so only one booking is made.
+    """
+    if request.clinic_id != clinic.id:
+        raise IllegalTransition(request.status, RequestStatus.SCHEDULED)
+    lock_clinic(clinic)
+    if idempotency_key:
+        done = db.session.scalar(select(Appointment).where(Appointment.idempotency_key == idempotency_key))
+        if done is not None and done.request_id == request.id:
+            return done
+    db.session.refresh(request)
+    if request.status not in (RequestStatus.NEW, RequestStatus.CONTACTED):
+        raise IllegalTransition(request.status, RequestStatus.SCHEDULED)
+    service = db.session.get(Service, request.service_id)
+    assert service is not None
+    patient = patient_for_request(request)
+    appointment = book(
+        clinic,
+        BookingSpec(service=service, patient=patient, start=start, chair_id=chair_id,
+                    request_id=request.id, idempotency_key=idempotency_key),
+        actor_id=actor_id,
+        now=now,
+    )
+    move(request, RequestStatus.SCHEDULED)
+    request.updated_at = now
+    audit.record(clinic.id, actor_id, "request_scheduled", "consultation_request", request.id,
+                 appointment=appointment.id)
+    return appointment
+
+
+def record_review(
+    clinic: Clinic,
+    request: ConsultationRequest,
+    decision: ReviewDecision,
+    note: str,
+    *,
+    actor_id: int,
+    now: datetime,
+) -> None:
+    """A clinician's decision on a flagged request; cleared requests go back to the queue."""
+    if request.clinic_id != clinic.id or not request.needs_clinician_review:
+        raise NotFlagged("this request does not need a clinician's review")
+    request.review_decision = decision
+    request.review_note = note.strip()
+    request.reviewed_by_id = actor_id
+    request.reviewed_at = now
+    request.updated_at = now
+    if request.status is RequestStatus.NEEDS_REVIEW:
+        if decision is ReviewDecision.CLEARED:
+            move(request, RequestStatus.NEW)
+        elif decision is ReviewDecision.DECLINED:
+            move(request, RequestStatus.DECLINED)
+    audit.record(clinic.id, actor_id, "request_reviewed", "consultation_request", request.id,
+                 decision=decision.value)

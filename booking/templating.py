@@ -30,9 +30,15 @@ def format_short_day(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b}"
 
 
+def format_short_day_of(moment: datetime, tz: str) -> str:
+    """Compact local date of an instant, e.g. "Tue 3 Mar"."""
+    return format_short_day(in_zone(moment, tz).date())
+
+
 def register_filters(app: Flask) -> None:
     """Make the filters available to templates."""
     app.add_template_filter(format_time, "clinic_time")
     app.add_template_filter(format_day, "long_date")
     app.add_template_filter(format_short_day, "short_date")
     app.add_template_filter(in_zone, "in_zone")
+    app.add_template_filter(format_short_day_of, "short_date_of")

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import text
 
@@ -84,6 +84,14 @@ def app(database_url: str, config_overrides: dict[str, Any]) -> Iterator[Flask]:
         **config_overrides,
     }
     app = create_app(config)
+
+    def _forget_cached_user() -> None:
+        # Tests hold an app context open, which requests then share; in production
+        # each request has its own. Drop Flask-Login's per-context cache to match.
+        g.pop("_login_user", None)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _forget_cached_user)
+
     with app.app_context():
         _empty_tables()
         limiter.reset()

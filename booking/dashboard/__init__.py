@@ -10,5 +10,6 @@ from booking.dashboard import (  # noqa: E402,F401  (registers the routes)
     records,
     requests,
     schedule,
+    series,
     settings,
 )

@@ -1,1 +1,146 @@
-"""Placeholder (being written)."""
+"""One appointment: see it, move it, cancel it, mark arrival and outcome."""
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from booking.dashboard import bp
+from booking.dashboard.context import actor_id, current_clinic, requires, scoped_or_404
+from booking.dashboard.forms import BookTimeForm, CancelForm, StatusForm
+from booking.dashboard.slot_picker import day_slots, slot_taken_message
+from booking.domain import audit
+from booking.domain.appointment_flow import IllegalStatusChange, can_set, set_status
+from booking.domain.booking import InvalidBooking, SlotTaken, reschedule
+from booking.domain.permissions import Permission
+from booking.extensions import db
+from booking.models import Appointment, AppointmentStatus, Chair, Patient, Service, utcnow
+from booking.queries.schedule import local_day
+
+# Status buttons staff see; cancelling has its own form with a reason.
+STATUS_ACTIONS = (
+    AppointmentStatus.CONFIRMED,
+    AppointmentStatus.ARRIVED,
+    AppointmentStatus.COMPLETED,
+    AppointmentStatus.NO_SHOW,
+)
+
+
+def _render(appointment: Appointment, status: int = 200, cancel_form: CancelForm | None = None,
+            taken: SlotTaken | None = None) -> tuple[str, int]:
+    clinic = current_clinic()
+    service = db.session.get(Service, appointment.service_id)
+    assert service is not None
+    try:
+        day = date.fromisoformat(request.args["day"]) if "day" in request.args else None
+    except ValueError:
+        abort(400)
+    day = day or max(local_day(clinic, appointment.starts_at), local_day(clinic, utcnow()))
+    movable = appointment.status in (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED)
+    now = utcnow()
+    return render_template(
+        "dashboard/appointment.html",
+        appt=appointment,
+        appt_day=local_day(clinic, appointment.starts_at),
+        service=service,
+        patient=db.session.get(Patient, appointment.patient_id),
+        chair=db.session.get(Chair, appointment.chair_id),
+        movable=movable,
+        day=day,
+        slots=day_slots(clinic, service, day, ignore_id=appointment.id) if movable else [],
+        actions=[s for s in STATUS_ACTIONS if can_set(appointment, s, clinic, now)],
+        can_cancel=can_set(appointment, AppointmentStatus.CANCELLED, clinic, now),
+        cancel_form=cancel_form or CancelForm(),
+        key=secrets.token_urlsafe(16),
+        taken=taken,
+    ), status
+
+
+@bp.get("/appointments/<int:appointment_id>")
+@requires(Permission.VIEW_SCHEDULE)
+def appointment_detail(appointment_id: int) -> tuple[str, int]:
+    """An appointment with its actions."""
+    appointment = scoped_or_404(Appointment, appointment_id)
+    return _render(appointment)
+
+
+@bp.post("/appointments/<int:appointment_id>/reschedule")
+@requires(Permission.SCHEDULE)
+def appointment_reschedule(appointment_id: int) -> Response | tuple[str, int]:
+    """Move the appointment to the chosen free time."""
+    appointment = scoped_or_404(Appointment, appointment_id)
+    form = BookTimeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if appointment.starts_at == form.start.instant:
+        # Already there: a double submit of the same move changes nothing.
+        return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)
+    try:
+        reschedule(current_clinic(), appointment, form.start.instant, form.chair_id.data,
+                   actor_id=actor_id(), now=utcnow())
+        db.session.commit()
+    except SlotTaken as error:
+        db.session.rollback()
+        flash(slot_taken_message(error))
+        return _render(appointment, 409, taken=error)
+    except InvalidBooking as error:
+        db.session.rollback()
+        flash(f"Not moved: {error}")
+        return _render(appointment, 409)
+    flash("Appointment moved; the patient will be told.")
+    return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)
+
+
+@bp.post("/appointments/<int:appointment_id>/cancel")
+@requires(Permission.SCHEDULE)
+def appointment_cancel(appointment_id: int) -> Response | tuple[str, int]:
+    """Cancel, with a reason; the chair is freed and the patient told."""
+    appointment = scoped_or_404(Appointment, appointment_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return _render(appointment, 422, cancel_form=form)
+    try:
+        set_status(current_clinic(), appointment, AppointmentStatus.CANCELLED, actor_id=actor_id(),
+                   now=utcnow(), reason=form.reason.data)
+    except IllegalStatusChange as error:
+        db.session.rollback()
+        flash(str(error))
+        return _render(appointment, 409)
+    db.session.commit()
+    flash("Appointment cancelled; the patient will be told.")
+    return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)
+
+
+@bp.post("/appointments/<int:appointment_id>/status")
+@requires(Permission.SCHEDULE)
+def appointment_status(appointment_id: int) -> Response | tuple[str, int]:
+    """Mark confirmed, arrived, completed or no-show."""
+    appointment = scoped_or_404(Appointment, appointment_id)
+    form = StatusForm()
+    try:
+        wanted = AppointmentStatus(form.status.data)
+        if not form.validate_on_submit() or wanted not in STATUS_ACTIONS:
+            raise ValueError
+        set_status(current_clinic(), appointment, wanted, actor_id=actor_id(), now=utcnow())
+    except (ValueError, IllegalStatusChange):
+        db.session.rollback()
+        flash("That status change is not allowed for this appointment now.")
+        return _render(appointment, 409)
+    db.session.commit()
+    flash(f"Marked {wanted.value.replace('_', ' ')}.")
+    return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)
+
+
+@bp.post("/appointments/<int:appointment_id>/driver")
+@requires(Permission.SCHEDULE)
+def appointment_driver(appointment_id: int) -> Response:
+    """Record that the patient's driver is confirmed (e.g. by phone)."""
+    appointment = scoped_or_404(Appointment, appointment_id)
+    if StatusForm(status="driver").validate_on_submit() and appointment.driver_confirmed_at is None:
+        appointment.driver_confirmed_at = utcnow()
+        audit.record(appointment.clinic_id, actor_id(), "driver_confirmed", "appointment", appointment.id)
+        db.session.commit()
+        flash("Driver confirmed.")
+    return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)

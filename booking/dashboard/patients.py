@@ -1,8 +1,120 @@
-"""Placeholder (being written)."""
+"""Patients: search, a patient's page with history, booking for them."""
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import or_, select
+from werkzeug.wrappers import Response
+
 from booking.dashboard import bp
+from booking.dashboard.context import actor_id, current_clinic, current_role, requires, scoped_or_404
+from booking.dashboard.forms import BookTimeForm
+from booking.dashboard.slot_picker import day_slots, slot_taken_message
+from booking.domain import audit
+from booking.domain.booking import BookingSpec, ConsultFirst, InvalidBooking, SlotTaken, book
+from booking.domain.permissions import Permission, can
+from booking.extensions import db
+from booking.models import Appointment, ConsultationRequest, Patient, Service, utcnow
+from booking.queries.schedule import local_day
+
+SEARCH_LIMIT = 50
 
 
 @bp.get("/patients/")
+@requires(Permission.VIEW_SCHEDULE)
 def patient_search() -> str:
-    """Search."""
-    return "patients"
+    """Find patients by name, email or phone."""
+    clinic = current_clinic()
+    q = (request.args.get("q") or "").strip()[:100]
+    query = select(Patient).where(Patient.clinic_id == clinic.id)
+    if q:
+        like = f"%{q.lower()}%"
+        terms = [Patient.full_name.ilike(like), Patient.email.ilike(like)]
+        digits = re.sub(r"\D", "", q)
+        if len(digits) >= 4:
+            terms.append(Patient.phone.like(f"%{digits}%"))
+        query = query.where(or_(*terms)).order_by(Patient.full_name)
+    else:
+        query = query.order_by(Patient.created_at.desc())
+    patients = db.session.scalars(query.limit(SEARCH_LIMIT)).all()
+    return render_template("dashboard/patients.html", q=q, patients=patients, limit=SEARCH_LIMIT)
+
+
+def _render_patient(patient: Patient, status: int = 200, taken: SlotTaken | None = None) -> tuple[str, int]:
+    clinic = current_clinic()
+    services = [s for s in clinic.services if s.active]
+    service_id = request.args.get("service", type=int) or request.form.get("service_id", type=int)
+    service = next((s for s in services if s.id == service_id), services[0] if services else None)
+    try:
+        day = date.fromisoformat(request.args["day"]) if "day" in request.args else local_day(clinic, utcnow())
+    except ValueError:
+        abort(400)
+    appointments = db.session.execute(
+        select(Appointment, Service)
+        .join(Service, Service.id == Appointment.service_id)
+        .where(Appointment.clinic_id == clinic.id, Appointment.patient_id == patient.id)
+        .order_by(Appointment.starts_at.desc())
+    ).all()
+    requests = db.session.scalars(
+        select(ConsultationRequest).where(
+            ConsultationRequest.clinic_id == clinic.id, ConsultationRequest.patient_id == patient.id
+        )
+    ).all()
+    return render_template(
+        "dashboard/patient.html",
+        patient=patient,
+        appointments=appointments,
+        requests=requests,
+        services=services,
+        service=service,
+        day=day,
+        slots=day_slots(clinic, service, day) if service else [],
+        key=secrets.token_urlsafe(16),
+        can_override=can(current_role(), Permission.OVERRIDE_CONSULT_FIRST),
+        override=request.args.get("override") == "1" and can(current_role(), Permission.OVERRIDE_CONSULT_FIRST),
+        taken=taken,
+    ), status
+
+
+@bp.get("/patients/<int:patient_id>")
+@requires(Permission.VIEW_SCHEDULE)
+def patient_detail(patient_id: int) -> tuple[str, int]:
+    """A patient's details, appointments and requests; book for them."""
+    patient = scoped_or_404(Patient, patient_id)
+    audit.record(patient.clinic_id, actor_id(), "patient_viewed", "patient", patient.id)
+    db.session.commit()
+    return _render_patient(patient)
+
+
+@bp.post("/patients/<int:patient_id>/book")
+@requires(Permission.SCHEDULE)
+def patient_book(patient_id: int) -> Response | tuple[str, int]:
+    """Book a service for this patient at the chosen time."""
+    patient = scoped_or_404(Patient, patient_id)
+    form = BookTimeForm()
+    if not form.validate_on_submit() or form.service_id.data is None:
+        abort(400)
+    service = scoped_or_404(Service, form.service_id.data)
+    override = form.override_consult_first.data and can(current_role(), Permission.OVERRIDE_CONSULT_FIRST)
+    try:
+        appointment = book(
+            current_clinic(),
+            BookingSpec(service=service, patient=patient, start=form.start.instant, chair_id=form.chair_id.data,
+                        idempotency_key=form.key.data or None, override_consult_first=override),
+            actor_id=actor_id(),
+            now=utcnow(),
+        )
+        db.session.commit()
+    except SlotTaken as error:
+        db.session.rollback()
+        flash(slot_taken_message(error))
+        return _render_patient(patient, 409, error)
+    except (ConsultFirst, InvalidBooking) as error:
+        db.session.rollback()
+        flash(f"Not booked: {error}")
+        return _render_patient(patient, 409)
+    flash("Booked.")
+    return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)

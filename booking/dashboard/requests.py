@@ -1,8 +1,189 @@
-"""Placeholder (being written)."""
+"""The request queue, one request, and what staff do with it."""
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
 from booking.dashboard import bp
+from booking.dashboard.context import actor_id, current_clinic, current_role, requires, scoped_or_404
+from booking.dashboard.forms import BookTimeForm, ReviewForm, StatusForm
+from booking.dashboard.slot_picker import day_slots, slot_taken_message
+from booking.domain import audit
+from booking.domain.booking import ConsultFirst, InvalidBooking, SlotTaken
+from booking.domain.permissions import Permission, can
+from booking.domain.request_flow import MANUAL_MOVES, IllegalTransition, can_move, move
+from booking.domain.scheduling import NotFlagged, record_review, schedule_request
+from booking.extensions import db
+from booking.models import ConsultationRequest, RequestStatus, ReviewDecision, Service, utcnow
+from booking.queries.availability import clinic_zone
+from booking.queries.schedule import local_day
+
+OPEN = (RequestStatus.NEW, RequestStatus.NEEDS_REVIEW, RequestStatus.CONTACTED)
+PAGE_SIZE = 50
+REVIEW_CHOICES = [
+    SelectChoice(ReviewDecision.CLEARED.value, "Cleared for consultation"),
+    SelectChoice(ReviewDecision.NEEDS_CALL.value, "Needs a call first"),
+    SelectChoice(ReviewDecision.DECLINED.value, "Declined"),
+]
 
 
 @bp.get("/requests/")
+@requires(Permission.VIEW_SCHEDULE)
 def request_queue() -> str:
-    """Queue."""
-    return "queue"
+    """Requests by status (default: the open ones), newest flagged first."""
+    clinic = current_clinic()
+    wanted = request.args.get("status", "open")
+    query = select(ConsultationRequest).where(ConsultationRequest.clinic_id == clinic.id)
+    if wanted == "open":
+        query = query.where(ConsultationRequest.status.in_(OPEN))
+    elif wanted != "all":
+        try:
+            query = query.where(ConsultationRequest.status == RequestStatus(wanted))
+        except ValueError:
+            abort(400)
+    if request.args.get("flag") == "review":
+        query = query.where(ConsultationRequest.needs_clinician_review.is_(True))
+    page = max(1, request.args.get("page", 1, type=int))
+    rows = db.session.scalars(
+        query.order_by(ConsultationRequest.created_at.desc()).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+    ).all()
+    counts = dict(
+        db.session.execute(
+            select(ConsultationRequest.status, func.count())
+            .where(ConsultationRequest.clinic_id == clinic.id)
+            .group_by(ConsultationRequest.status)
+        ).all()
+    )
+    services = {s.id: s for s in clinic.services}
+    return render_template(
+        "dashboard/queue.html",
+        rows=rows[:PAGE_SIZE],
+        has_more=len(rows) > PAGE_SIZE,
+        page=page,
+        wanted=wanted,
+        flag=request.args.get("flag"),
+        counts={s: counts.get(s, 0) for s in RequestStatus},
+        open_count=sum(counts.get(s, 0) for s in OPEN),
+        services=services,
+    )
+
+
+def _render_detail(item: ConsultationRequest, status: int = 200, taken: SlotTaken | None = None) -> tuple[str, int]:
+    clinic = current_clinic()
+    service = db.session.get(Service, item.service_id)
+    assert service is not None
+    zone = clinic_zone(clinic)
+    first = item.preferred_times[0].starts_at.astimezone(zone).date() if item.preferred_times else None
+    try:
+        day = date.fromisoformat(request.args["day"]) if "day" in request.args else None
+    except ValueError:
+        abort(400)
+    day = day or max(first or local_day(clinic, utcnow()), local_day(clinic, utcnow()))
+    slots = day_slots(clinic, service, day)
+    free = {s.start for s in slots}
+    review_form = ReviewForm()
+    review_form.decision.choices = REVIEW_CHOICES
+    return render_template(
+        "dashboard/request.html",
+        item=item,
+        service=service,
+        day=day,
+        slots=slots,
+        preferred=[(p.starts_at, p.starts_at in free or _free_on_its_day(clinic, service, p.starts_at)) for p in item.preferred_times],
+        key=secrets.token_urlsafe(16),
+        moves=[s for s in RequestStatus if s in MANUAL_MOVES and can_move(item, s)],
+        show_health=can(current_role(), Permission.VIEW_HEALTH_ANSWERS),
+        can_review=can(current_role(), Permission.REVIEW) and item.needs_clinician_review,
+        can_schedule=item.status in (RequestStatus.NEW, RequestStatus.CONTACTED),
+        review_form=review_form,
+        taken=taken,
+    ), status
+
+
+def _free_on_its_day(clinic, service, start) -> bool:  # type: ignore[no-untyped-def]
+    return any(s.start == start for s in day_slots(clinic, service, start.astimezone(clinic_zone(clinic)).date()))
+
+
+@bp.get("/requests/<int:request_id>")
+@requires(Permission.VIEW_SCHEDULE)
+def request_detail(request_id: int) -> tuple[str, int]:
+    """One request, with its preferred times and the clinic's free times."""
+    item = scoped_or_404(ConsultationRequest, request_id)
+    audit.record(item.clinic_id, actor_id(), "request_viewed", "consultation_request", item.id)
+    db.session.commit()
+    return _render_detail(item)
+
+
+@bp.post("/requests/<int:request_id>/schedule")
+@requires(Permission.SCHEDULE)
+def request_schedule(request_id: int) -> Response | tuple[str, int]:
+    """Book the request's consultation at the chosen time."""
+    item = scoped_or_404(ConsultationRequest, request_id)
+    form = BookTimeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        appointment = schedule_request(
+            current_clinic(), item, form.start.instant, chair_id=form.chair_id.data,
+            actor_id=actor_id(), now=utcnow(), idempotency_key=form.key.data or None,
+        )
+        db.session.commit()
+    except SlotTaken as error:
+        db.session.rollback()
+        flash(slot_taken_message(error))
+        return _render_detail(item, 409, error)
+    except (IllegalTransition, InvalidBooking, ConsultFirst) as error:
+        db.session.rollback()
+        flash(f"Not scheduled: {error}")
+        return _render_detail(item, 409)
+    flash("Consultation booked.")
+    return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)
+
+
+@bp.post("/requests/<int:request_id>/status")
+@requires(Permission.SCHEDULE)
+def request_status(request_id: int) -> Response | tuple[str, int]:
+    """Mark a request contacted, declined, withdrawn or back to new."""
+    item = scoped_or_404(ConsultationRequest, request_id)
+    form = StatusForm()
+    try:
+        wanted = RequestStatus(form.status.data)
+        if not form.validate_on_submit() or wanted not in MANUAL_MOVES:
+            raise ValueError
+        move(item, wanted)
+    except (ValueError, IllegalTransition):
+        db.session.rollback()
+        flash("That status change is not allowed for this request.")
+        return _render_detail(item, 409)
+    item.updated_at = utcnow()
+    audit.record(item.clinic_id, actor_id(), f"request_{wanted.value}", "consultation_request", item.id)
+    db.session.commit()
+    flash(f"Request marked {wanted.value.replace('_', ' ')}.")
+    return redirect(url_for("dashboard.request_detail", request_id=item.id), 303)
+
+
+@bp.post("/requests/<int:request_id>/review")
+@requires(Permission.REVIEW)
+def request_review(request_id: int) -> Response | tuple[str, int]:
+    """Record a clinician's review decision."""
+    item = scoped_or_404(ConsultationRequest, request_id)
+    form = ReviewForm()
+    form.decision.choices = REVIEW_CHOICES
+    if not form.validate_on_submit():
+        flash("Choose a decision.")
+        return _render_detail(item, 422)
+    try:
+        record_review(current_clinic(), item, ReviewDecision(form.decision.data), form.note.data or "",
+                      actor_id=actor_id(), now=utcnow())
+    except NotFlagged as error:
+        db.session.rollback()
+        flash(str(error))
+        return _render_detail(item, 409)
+    db.session.commit()
+    flash("Review recorded.")
+    return redirect(url_for("dashboard.request_detail", request_id=item.id), 303)

@@ -1,14 +1,89 @@
-"""Placeholder (being written)."""
+"""Day and week views of the clinic's schedule."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import abort, render_template, request
+from sqlalchemy import select
+
 from booking.dashboard import bp
+from booking.dashboard.context import current_clinic, requires
+from booking.dashboard.day_grid import build_grid
+from booking.domain.permissions import Permission
+from booking.extensions import db
+from booking.models import OpeningHours, utcnow
+from booking.queries.availability import clinic_zone, window_of
+from booking.queries.schedule import clinic_chairs, day_entries, entries_between, local_day
+
+FLAG_LABELS = {
+    "new_patient": ("New patient", ""),
+    "needs_review": ("Needs clinician review", "alert"),
+    "not_confirmed": ("Not confirmed", "warn"),
+    "no_driver": ("Driver not confirmed", "warn"),
+}
+
+
+def _date_arg(name: str, default: date) -> date:
+    raw = request.args.get(name)
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        abort(400)
 
 
 @bp.get("/")
+@requires(Permission.VIEW_SCHEDULE)
 def today() -> str:
-    """Today."""
-    return "today"
+    """Today at a glance: the chairs and the arrivals."""
+    clinic = current_clinic()
+    return _day_page(local_day(clinic, utcnow()))
+
+
+@bp.get("/day")
+@requires(Permission.VIEW_SCHEDULE)
+def day() -> str:
+    """Any day, `?date=YYYY-MM-DD`."""
+    clinic = current_clinic()
+    return _day_page(_date_arg("date", local_day(clinic, utcnow())))
+
+
+def _day_page(day: date) -> str:
+    clinic = current_clinic()
+    zone = clinic_zone(clinic)
+    entries = day_entries(clinic, day)
+    hours = db.session.scalars(select(OpeningHours).where(OpeningHours.clinic_id == clinic.id)).all()
+    grid = build_grid(day, zone, list(hours), clinic_chairs(clinic), entries)
+    return render_template(
+        "dashboard/day.html",
+        day=day,
+        today=local_day(clinic, utcnow()),
+        grid=grid,
+        entries=entries,
+        flag_labels=FLAG_LABELS,
+        previous=day - timedelta(days=1),
+        next=day + timedelta(days=1),
+    )
 
 
 @bp.get("/week")
+@requires(Permission.VIEW_SCHEDULE)
 def week() -> str:
-    """Week."""
-    return "week"
+    """Seven days from `?start=` (default: this week's Monday)."""
+    clinic = current_clinic()
+    today = local_day(clinic, utcnow())
+    start = _date_arg("start", today - timedelta(days=today.weekday()))
+    zone = clinic_zone(clinic)
+    entries = entries_between(clinic, window_of(zone, start, 7))
+    days: dict[date, list] = {start + timedelta(days=i): [] for i in range(7)}
+    for entry in entries:
+        days[entry.appointment.starts_at.astimezone(zone).date()].append(entry)
+    return render_template(
+        "dashboard/week.html",
+        days=days,
+        start=start,
+        today=today,
+        previous=start - timedelta(days=7),
+        next=start + timedelta(days=7),
+    )

@@ -1,0 +1,100 @@
+"""Forms for scheduling work: booking, moving, cancelling, reviewing, series."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+    TimeField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from booking.validators import PlainText, strip
+
+
+def parse_instant(value: str | None) -> datetime:
+    """An ISO 8601 time with offset, as aware UTC; ValueError otherwise."""
+    moment = datetime.fromisoformat(value or "")
+    if moment.tzinfo is None:
+        raise ValueError("time without offset")
+    return moment.astimezone(timezone.utc)
+
+
+class StartField(HiddenField):
+    """A start time posted as ISO 8601 with offset."""
+
+    def pre_validate(self, form: object) -> None:
+        try:
+            parse_instant(self.data)
+        except ValueError as error:
+            raise ValidationError("That time was not understood.") from error
+
+    @property
+    def instant(self) -> datetime:
+        """The posted time as aware UTC."""
+        return parse_instant(self.data)
+
+
+class BookTimeForm(FlaskForm):
+    """Book (or move to) one start time; the key makes a double submit book once."""
+
+    start = StartField()
+    chair_id = IntegerField(validators=[Optional()])
+    key = HiddenField(validators=[Optional(), Length(max=64)])
+    service_id = IntegerField(validators=[Optional()])
+    override_consult_first = BooleanField("Override consult-first (clinician)")
+
+
+class StatusForm(FlaskForm):
+    """Move a request or appointment to another status."""
+
+    status = HiddenField(validators=[DataRequired()])
+
+
+class CancelForm(FlaskForm):
+    """Cancel an appointment, with a reason."""
+
+    reason = TextAreaField(
+        "Reason for cancelling",
+        filters=[strip],
+        validators=[DataRequired("Say why the appointment is cancelled."), Length(max=500), PlainText(multiline=True)],
+    )
+
+
+class ReviewForm(FlaskForm):
+    """A clinician's decision on a flagged request."""
+
+    decision = SelectField("Decision", validators=[InputRequired()])
+    note = TextAreaField("Note", filters=[strip], validators=[Length(max=2000), PlainText(multiline=True)])
+
+
+class SeriesPlanForm(FlaskForm):
+    """How to spread an infusion series; read from the query string."""
+
+    class Meta:
+        csrf = False  # a GET form that only proposes a plan
+
+    service_id = SelectField("Infusion", coerce=int, validators=[InputRequired()])
+    count = IntegerField("Sessions", default=6, validators=[InputRequired(), NumberRange(1, 12)])
+    within_days = IntegerField("Within days", default=21, validators=[InputRequired(), NumberRange(1, 120)])
+    min_gap_days = IntegerField("At least days apart", default=1, validators=[InputRequired(), NumberRange(1, 30)])
+    first_day = DateField("From", validators=[InputRequired("Choose the first possible day.")])
+    weekdays = SelectMultipleField("Preferred weekdays", coerce=int, validators=[Optional()])
+    earliest = TimeField("Not before", validators=[Optional()])
+    latest = TimeField("Not after", validators=[Optional()])
+
+
+class SeriesBookForm(FlaskForm):
+    """The sessions staff confirmed, as local date-times, booked all or nothing."""
+
+    service_id = IntegerField(validators=[InputRequired()])
+    sessions = SelectMultipleField(validate_choice=False)
+    override_consult_first = BooleanField("Override consult-first (clinician)")

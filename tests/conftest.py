@@ -4,26 +4,34 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 from typing import Any
 
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from booking import create_app, database_uri
 from booking.extensions import db, limiter
+from booking.domain.availability import local_instant
 from booking.models import (
+    Answer,
     Appointment,
     Base,
     Chair,
     ChairKind,
     Clinic,
+    Concern,
+    ConsultationRequest,
     OpeningHours,
     Patient,
+    PreferredTime,
     PrevisitInstructions,
+    RequestStatus,
     Service,
     ServiceKind,
+    utcnow,
 )
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -219,3 +227,57 @@ def make_staff(ctx: None) -> Callable[..., "StaffUser"]:
 def login(client: FlaskClient, email: str, password: str = STAFF_PASSWORD) -> Any:
     """Sign in through the real login form."""
     return client.post("/staff/login", data={"email": email, "password": password})
+
+
+def service(clinic: Clinic, slug: str) -> Service:
+    return db.session.scalar(select(Service).filter_by(clinic_id=clinic.id, slug=slug))
+
+
+def chairs(clinic: Clinic, kind: ChairKind = ChairKind.INFUSION) -> list[Chair]:
+    return list(db.session.scalars(select(Chair).filter_by(clinic_id=clinic.id, kind=kind).order_by(Chair.id)))
+
+
+def local(clinic: Clinic, day: date, hour: int, minute: int = 0) -> datetime:
+    moment = local_instant(day, time(hour, minute), ZoneInfo(clinic.timezone))
+    assert moment is not None
+    return moment
+
+
+def days_ahead(clinic: Clinic, n: int) -> date:
+    return utcnow().astimezone(ZoneInfo(clinic.timezone)).date() + timedelta(days=n)
+
+
+@pytest.fixture
+def make_request(ctx: None) -> Callable[..., ConsultationRequest]:
+    """Factory: a consultation request with preferred times (aware datetimes)."""
+
+    def make(clinic: Clinic, *times: datetime, name: str = "Quinn Requester", flagged: bool = False,
+             medications: str = "") -> ConsultationRequest:
+        item = ConsultationRequest(
+            clinic_id=clinic.id, service_id=service(clinic, "consult").id, full_name=name,
+            email=f"{name.split()[0].lower()}@example.com", phone="+13125550111", date_of_birth=date(1988, 2, 3),
+            concern=Concern.ANXIETY, heart_condition=Answer.YES if flagged else Answer.NO,
+            substance_misuse=Answer.NO, psychosis_or_mania=Answer.NO, pregnancy=Answer.NO,
+            medications=medications, support_person=Answer.YES, consent_privacy=True, consent_email=True,
+            consent_phone=True, needs_clinician_review=flagged,
+            review_reasons=["heart_condition"] if flagged else [],
+        )
+        item.status = RequestStatus.NEEDS_REVIEW if flagged else RequestStatus.NEW
+        item.preferred_times = [PreferredTime(clinic_id=clinic.id, rank=i + 1, starts_at=t) for i, t in enumerate(times)]
+        db.session.add(item)
+        db.session.commit()
+        return item
+
+    return make
+
+
+@pytest.fixture
+def make_patient(ctx: None) -> Callable[..., Patient]:
+    def make(clinic: Clinic, name: str = "Pat Patient") -> Patient:
+        patient = Patient(clinic_id=clinic.id, full_name=name, email=f"{name.split()[0].lower()}@example.com",
+                          phone="+13125550122", date_of_birth=date(1975, 5, 6))
+        db.session.add(patient)
+        db.session.commit()
+        return patient
+
+    return make

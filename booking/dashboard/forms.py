@@ -14,6 +14,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
     ValidationError,
+    widgets,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -87,7 +88,10 @@ class SeriesPlanForm(FlaskForm):
     within_days = IntegerField("Within days", default=21, validators=[InputRequired(), NumberRange(1, 120)])
     min_gap_days = IntegerField("At least days apart", default=1, validators=[InputRequired(), NumberRange(1, 30)])
     first_day = DateField("From", validators=[InputRequired("Choose the first possible day.")])
-    weekdays = SelectMultipleField("Preferred weekdays", coerce=int, validators=[Optional()])
+    weekdays = SelectMultipleField(
+        "Preferred weekdays", coerce=int, validators=[Optional()],
+        widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput(),
+    )
     earliest = TimeField("Not before", validators=[Optional()])
     latest = TimeField("Not after", validators=[Optional()])
 

@@ -151,17 +151,16 @@ def _check_slot(
     raise SlotTaken(reason, nearest_slots(nearby, start))
 
 
-def _flush_guarded(start: datetime, clinic: Clinic, service: Service, now: datetime) -> None:
-    # The exclusion constraint is the last line of defence on PostgreSQL.
+def _flush_guarded() -> None:
+    # The exclusion constraint is the last line of defence on PostgreSQL. The
+    # transaction is unusable after it fires, so no nearby times are looked up:
+    # the caller rolls back and shows the day's free times afresh.
     try:
-        with db.session.begin_nested():
-            db.session.flush()
+        db.session.flush()
     except IntegrityError as error:
         if "ex_appointment_chair_overlap" not in str(error.orig):
             raise
-        day = start.astimezone(clinic_zone(clinic)).date()
-        nearby = find_slots(clinic, service, day - timedelta(days=1), 3, now, staff=True)
-        raise SlotTaken("busy", nearest_slots(nearby, start)) from error
+        raise SlotTaken("busy", []) from error
 
 
 def book(clinic: Clinic, spec: BookingSpec, *, actor_id: int | None, now: datetime) -> Appointment:
@@ -204,7 +203,7 @@ def book(clinic: Clinic, spec: BookingSpec, *, actor_id: int | None, now: dateti
         updated_at=now,
     )
     db.session.add(appointment)
-    _flush_guarded(spec.start, clinic, service, now)
+    _flush_guarded()
     audit.record(clinic.id, actor_id, "appointment_booked", "appointment", appointment.id)
     if spec.notify:
         notify_patient(clinic, appointment, "appointment_booked", now)
@@ -233,7 +232,7 @@ def reschedule(
     appointment.version += 1
     appointment.patient_confirmed_at = None
     appointment.updated_at = now
-    _flush_guarded(start, clinic, service, now)
+    _flush_guarded()
     audit.record(clinic.id, actor_id, "appointment_rescheduled", "appointment", appointment.id,
                  previous=previous.isoformat(), new=start.isoformat())
     notify_patient(clinic, appointment, "appointment_rescheduled", now)

@@ -93,6 +93,8 @@ def submit_request(
     ]
     db.session.add(request)
     db.session.flush()
+    if clinic.instant_booking and times and not reasons:
+        return _book_instantly(clinic, request, times, now)
     if details.consent_email:
         enqueue(
             clinic,
@@ -109,4 +111,18 @@ def submit_request(
             },
             now=now,
         )
+    return request
+
+
+def _book_instantly(
+    clinic: Clinic, request: ConsultationRequest, times: tuple[datetime, ...], now: datetime
+) -> ConsultationRequest:
+    """Book the first chosen time now (clinics with instant booking, unflagged requests)."""
+    from booking.domain.booking import SlotTaken
+    from booking.domain.scheduling import schedule_request
+
+    try:
+        schedule_request(clinic, request, times[0], actor_id=None, now=now)
+    except SlotTaken as error:
+        raise PreferredTimeUnavailable([times[0]]) from error
     return request

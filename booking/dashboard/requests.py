@@ -85,7 +85,11 @@ def _render_detail(item: ConsultationRequest, status: int = 200, taken: SlotTake
         abort(400)
     day = day or max(first or local_day(clinic, utcnow()), local_day(clinic, utcnow()))
     slots = day_slots(clinic, service, day)
-    free = {s.start for s in slots}
+    free_by_day = {day: {s.start for s in slots}}
+    for preferred in item.preferred_times:
+        local = preferred.starts_at.astimezone(zone).date()
+        if local not in free_by_day:
+            free_by_day[local] = {s.start for s in day_slots(clinic, service, local)}
     review_form = ReviewForm()
     review_form.decision.choices = REVIEW_CHOICES
     return render_template(
@@ -94,7 +98,10 @@ def _render_detail(item: ConsultationRequest, status: int = 200, taken: SlotTake
         service=service,
         day=day,
         slots=slots,
-        preferred=[(p.starts_at, p.starts_at in free or _free_on_its_day(clinic, service, p.starts_at)) for p in item.preferred_times],
+        preferred=[
+            (p.starts_at, p.starts_at in free_by_day[p.starts_at.astimezone(zone).date()])
+            for p in item.preferred_times
+        ],
         key=secrets.token_urlsafe(16),
         moves=[s for s in RequestStatus if s in MANUAL_MOVES and can_move(item, s)],
         show_health=can(current_role(), Permission.VIEW_HEALTH_ANSWERS),
@@ -103,10 +110,6 @@ def _render_detail(item: ConsultationRequest, status: int = 200, taken: SlotTake
         review_form=review_form,
         taken=taken,
     ), status
-
-
-def _free_on_its_day(clinic, service, start) -> bool:  # type: ignore[no-untyped-def]
-    return any(s.start == start for s in day_slots(clinic, service, start.astimezone(clinic_zone(clinic)).date()))
 
 
 @bp.get("/requests/<int:request_id>")

@@ -203,7 +203,7 @@ STAFF_PASSWORD = "a long test password"
 
 
 @pytest.fixture
-def make_staff(ctx: None) -> Callable[..., "StaffUser"]:
+def make_staff(ctx: None) -> Callable[..., Any]:
     """Factory: a staff member with `role` at each of `clinics`."""
     from werkzeug.security import generate_password_hash
 

@@ -12,4 +12,7 @@ from booking.dashboard import (  # noqa: E402,F401  (registers the routes)
     schedule,
     series,
     settings,
+    settings_calendar,
+    settings_instructions,
+    settings_resources,
 )

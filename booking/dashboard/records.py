@@ -1,13 +1,176 @@
-"""CSV export and the audit log: placeholder until those pages land."""
+"""Records: the appointments CSV export and the audit log."""
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Response, render_template, request, stream_with_context
+from flask_wtf import FlaskForm
+from sqlalchemy import and_, func, select
+from wtforms import DateField, Field, Form, ValidationError
+from wtforms.fields.core import UnboundField
+from wtforms.validators import InputRequired
+
 from booking.dashboard import bp
-from booking.dashboard.context import requires
+from booking.dashboard.context import actor_id, current_clinic, requires
+from booking.domain import audit
+from booking.domain.availability import day_bounds
 from booking.domain.permissions import Permission
+from booking.extensions import db
+from booking.models import Appointment, AuditEvent, Chair, Patient, Service, StaffUser, utcnow
+
+MAX_EXPORT_DAYS = 366
+AUDIT_PAGE_SIZE = 50
+CSV_HEADER = ("Patient name", "Service", "Chair", "Start (local)", "End (local)", "Status")
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: str) -> str:
+    """`value` made inert for spreadsheets: a leading formula character gets a quote."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def csv_line(cells: Iterable[str]) -> str:
+    """One CSV record (CRLF-terminated), every cell made formula-safe."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([csv_safe(cell) for cell in cells])
+    return buffer.getvalue()
+
+
+class ExportForm(FlaskForm):
+    """A date range, both ends included, in the clinic's local dates."""
+
+    class Meta:
+        csrf = False  # a GET form that only reads: nothing to forge
+
+        def bind_field(self, form: Form, unbound_field: UnboundField, options: dict[str, Any]) -> Field:
+            """Field `from_` answers to `?from=` (a Python keyword cannot name an attribute)."""
+            if options["name"] == "from_":
+                options = {**options, "name": "from"}
+            return unbound_field.bind(form=form, **options)
+
+    from_ = DateField(
+        "From",
+        validators=[InputRequired("Enter the first date, e.g. 2026-03-01.")],
+        invalid_value_message="Enter the first date as YYYY-MM-DD, e.g. 2026-03-01.",
+    )
+    to = DateField(
+        "To (included)",
+        validators=[InputRequired("Enter the last date, e.g. 2026-03-31.")],
+        invalid_value_message="Enter the last date as YYYY-MM-DD, e.g. 2026-03-31.",
+    )
+
+    def validate_to(self, field: DateField) -> None:
+        """At least one day and at most MAX_EXPORT_DAYS."""
+        first = self.from_.data
+        if first is None or field.data is None:
+            return
+        if field.data < first:
+            raise ValidationError("The last date cannot be before the first date.")
+        if (field.data - first).days + 1 > MAX_EXPORT_DAYS:
+            raise ValidationError(f"Export at most {MAX_EXPORT_DAYS} days at a time.")
+
+
+def _render_export(form: Form, status: int = 200) -> tuple[str, int]:
+    return render_template("dashboard/export.html", form=form, max_days=MAX_EXPORT_DAYS), status
+
+
+@bp.get("/export")
+@requires(Permission.EXPORT)
+def export_form() -> tuple[str, int]:
+    """Choose the dates to export."""
+    today = utcnow().astimezone(ZoneInfo(current_clinic().timezone)).date()
+    form = ExportForm(formdata=None, data={"from_": today.replace(day=1), "to": today})
+    return _render_export(form)
+
+
+def _rows(clinic_id: int, zone: ZoneInfo, starts: datetime, ends: datetime) -> Iterator[str]:
+    query = (
+        select(
+            Patient.full_name,
+            Service.name.label("service"),
+            Chair.name.label("chair"),
+            Appointment.starts_at,
+            Appointment.ends_at,
+            Appointment.status,
+        )
+        .join(Patient, and_(Patient.id == Appointment.patient_id, Patient.clinic_id == clinic_id))
+        .join(Service, and_(Service.id == Appointment.service_id, Service.clinic_id == clinic_id))
+        .join(Chair, and_(Chair.id == Appointment.chair_id, Chair.clinic_id == clinic_id))
+        .where(Appointment.clinic_id == clinic_id, Appointment.starts_at >= starts, Appointment.starts_at < ends)
+        .order_by(Appointment.starts_at, Appointment.id)
+        .execution_options(yield_per=500)
+    )
+    yield csv_line(CSV_HEADER)
+    for row in db.session.execute(query):
+        yield csv_line((
+            row.full_name,
+            row.service,
+            row.chair,
+            row.starts_at.astimezone(zone).isoformat(timespec="seconds"),
+            row.ends_at.astimezone(zone).isoformat(timespec="seconds"),
+            row.status.value,
+        ))
+
+
+@bp.get("/export.csv")
+@requires(Permission.EXPORT)
+def export_csv() -> Response | tuple[str, int]:
+    """The current clinic's appointments starting in a local date range, as CSV."""
+    form = ExportForm(formdata=request.args)
+    if not form.validate():
+        return _render_export(form, 400)
+    clinic = current_clinic()
+    zone = ZoneInfo(clinic.timezone)
+    first: date = form.from_.data
+    last: date = form.to.data
+    starts, ends = day_bounds(first, zone).start, day_bounds(last, zone).end
+    audit.record(clinic.id, actor_id(), "appointments_exported", "clinic", clinic.id,
+                 **{"from": first.isoformat(), "to": last.isoformat()})
+    # Commit before streaming: the log entry must not depend on the download finishing.
+    db.session.commit()
+    filename = f"appointments-{clinic.slug}-{first.isoformat()}-to-{last.isoformat()}.csv"
+    return Response(
+        stream_with_context(_rows(clinic.id, zone, starts, ends)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
 
 
 @bp.get("/audit")
 @requires(Permission.VIEW_AUDIT)
 def audit_log() -> str:
-    """The audit log."""
-    return "Audit log"
+    """The current clinic's audit events, newest first, 50 a page."""
+    clinic_id = current_clinic().id
+    action = request.args.get("action", "").strip()
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    scope = [AuditEvent.clinic_id == clinic_id]
+    if action:
+        scope.append(AuditEvent.action == action)
+    total = db.session.scalar(select(func.count()).select_from(AuditEvent).where(*scope)) or 0
+    events = db.session.execute(
+        select(AuditEvent, StaffUser.full_name)
+        .outerjoin(StaffUser, StaffUser.id == AuditEvent.staff_id)
+        .where(*scope)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(AUDIT_PAGE_SIZE)
+        .offset((page - 1) * AUDIT_PAGE_SIZE)
+    ).all()
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.clinic_id == clinic_id).distinct().order_by(AuditEvent.action)
+    ).all()
+    return render_template(
+        "dashboard/audit.html",
+        events=events,
+        actions=actions,
+        action=action,
+        page=page,
+        pages=max((total + AUDIT_PAGE_SIZE - 1) // AUDIT_PAGE_SIZE, 1),
+        total=total,
+    )

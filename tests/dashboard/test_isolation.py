@@ -1,7 +1,6 @@
 """Tenant isolation: clinic A's staff never reach clinic B's records, by any route."""
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Any
 
@@ -12,7 +11,6 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import (
     Appointment,
-    AppointmentStatus,
     Chair,
     Closure,
     ConsultationRequest,

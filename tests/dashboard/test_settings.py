@@ -1,0 +1,290 @@
+"""Clinic settings: saved and audited, refused with clear errors, admins only, one clinic only."""
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from booking.extensions import db
+from booking.models import (
+    AuditEvent,
+    Chair,
+    Clinic,
+    Closure,
+    OpeningHours,
+    PrevisitInstructions,
+    Role,
+    Service,
+)
+
+RULES = {
+    "slot_step_minutes": "15",
+    "min_notice_hours": "48",
+    "horizon_days": "90",
+    "instant_booking": "y",
+    "reminder_days_before": "",
+    "reminder_evening_before": "",
+    "reminder_hours_before": "3",
+}
+INSTRUCTIONS = {
+    "fasting_hours": "",
+    "clear_liquids_hours": "4",
+    "medication_review": "Bring every bottle.",
+    "driver_required": "y",
+    "support_person_text": "Someone must stay with you.",
+    "other": "Wear layers.",
+}
+
+
+@pytest.fixture
+def clinic(make_clinic: Any) -> Clinic:
+    return make_clinic(name="Lakeside Infusions")
+
+
+@pytest.fixture
+def admin(signed_in: Any, clinic: Clinic) -> FlaskClient:
+    return signed_in(clinic, role=Role.ADMIN)
+
+
+def service(clinic: Clinic, slug: str) -> Service:
+    return db.session.scalar(select(Service).filter_by(clinic_id=clinic.id, slug=slug))
+
+
+def fresh(model: type, record_id: int) -> Any:
+    """The row as the database has it: anything the request left uncommitted is dropped."""
+    db.session.rollback()
+    return db.session.get(model, record_id)
+
+
+def events(action: str) -> list[AuditEvent]:
+    db.session.rollback()
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def count(model: type, **where: Any) -> int:
+    db.session.rollback()
+    return db.session.scalar(select(func.count()).select_from(model).filter_by(**where))
+
+
+def hours_of(clinic: Clinic, weekday: int) -> list[tuple[time, time]]:
+    db.session.rollback()
+    rows = db.session.scalars(select(OpeningHours).filter_by(clinic_id=clinic.id, weekday=weekday)
+                              .order_by(OpeningHours.opens))
+    return [(r.opens, r.closes) for r in rows]
+
+
+def chair_named(clinic: Clinic, name: str) -> Chair:
+    return db.session.scalar(select(Chair).filter_by(clinic_id=clinic.id, name=name))
+
+
+def default_instructions(clinic: Clinic) -> PrevisitInstructions:
+    db.session.rollback()
+    return db.session.scalar(select(PrevisitInstructions).filter_by(clinic_id=clinic.id, service_id=None))
+
+
+def test_every_settings_page_shows_for_an_admin(admin: FlaskClient, clinic: Clinic) -> None:
+    infusion = service(clinic, "infusion")
+    pages = {
+        "/dashboard/settings/": "Booking rules",
+        "/dashboard/settings/hours": "Add opening hours",
+        "/dashboard/settings/closures": "Close on whole days",
+        "/dashboard/settings/chairs": "Add a chair or room",
+        "/dashboard/settings/services": "Video consultation",
+        f"/dashboard/settings/services/{infusion.id}": "Edit Infusion",
+        "/dashboard/settings/instructions": "Bring your medication list.",
+        "/dashboard/settings/instructions/default": "Default pre-visit instructions",
+        f"/dashboard/settings/instructions/services/{infusion.id}": "Instructions for Infusion",
+    }
+    for url, text in pages.items():
+        response = admin.get(url)
+        assert response.status_code == 200, url
+        assert text in response.get_data(as_text=True), url
+
+
+def _all_settings_requests(clinic: Clinic) -> list[tuple[str, str, dict[str, str]]]:
+    chair = chair_named(clinic, "Chair 1")
+    infusion = service(clinic, "infusion")
+    hours = db.session.scalar(select(OpeningHours).filter_by(clinic_id=clinic.id, weekday=0))
+    closure = Closure(clinic_id=clinic.id, start_date=date(2031, 1, 1), end_date=date(2031, 1, 2))
+    db.session.add(closure)
+    db.session.commit()
+    gets = ["/dashboard/settings/", "/dashboard/settings/hours", "/dashboard/settings/closures",
+            "/dashboard/settings/chairs", "/dashboard/settings/services",
+            f"/dashboard/settings/services/{infusion.id}", "/dashboard/settings/instructions",
+            "/dashboard/settings/instructions/default",
+            f"/dashboard/settings/instructions/services/{infusion.id}"]
+    posts = [
+        ("/dashboard/settings/rules", RULES),
+        ("/dashboard/settings/hours/add", {"weekday": "0", "opens": "19:00", "closes": "20:00"}),
+        (f"/dashboard/settings/hours/{hours.id}/delete", {}),
+        ("/dashboard/settings/closures/dates", {"dates-start_date": "2031-02-01", "dates-end_date": "2031-02-01"}),
+        ("/dashboard/settings/closures/period",
+         {"period-starts": "2031-02-01T09:00", "period-ends": "2031-02-01T10:00"}),
+        (f"/dashboard/settings/closures/{closure.id}/delete", {}),
+        ("/dashboard/settings/chairs/add", {"name": "Chair 9", "kind": "infusion"}),
+        (f"/dashboard/settings/chairs/{chair.id}/rename", {"name": "Window chair"}),
+        (f"/dashboard/settings/chairs/{chair.id}/deactivate", {}),
+        (f"/dashboard/settings/chairs/{chair.id}/activate", {}),
+        (f"/dashboard/settings/services/{infusion.id}",
+         {"name": "Renamed", "duration_minutes": "50", "recovery_minutes": "0"}),
+        ("/dashboard/settings/instructions/default", INSTRUCTIONS),
+        (f"/dashboard/settings/instructions/services/{infusion.id}", INSTRUCTIONS),
+        (f"/dashboard/settings/instructions/services/{infusion.id}/delete", {}),
+    ]
+    return [("GET", url, {}) for url in gets] + [("POST", url, data) for url, data in posts]
+
+
+@pytest.mark.parametrize("role", [Role.FRONT_DESK, Role.CLINICIAN])
+def test_settings_and_audit_log_are_refused_to_other_roles(signed_in: Any, clinic: Clinic, role: Role) -> None:
+    client = signed_in(clinic, role=role)
+    for method, url, data in _all_settings_requests(clinic):
+        response = client.open(url, method=method, data=data)
+        assert response.status_code == 403, (method, url)
+    assert client.get("/dashboard/audit").status_code == 403
+    assert 'href="/dashboard/settings/"' not in client.get("/dashboard/").get_data(as_text=True)
+    assert fresh(Clinic, clinic.id).slot_step_minutes == 30
+    assert chair_named(clinic, "Chair 1").active
+    assert service(clinic, "infusion").name == "Infusion"
+    assert count(AuditEvent) == 0
+
+
+def test_booking_rules_are_saved_and_audited(admin: FlaskClient, clinic: Clinic) -> None:
+    response = admin.post("/dashboard/settings/rules", data=RULES)
+    assert response.status_code == 303
+    saved = fresh(Clinic, clinic.id)
+    assert (saved.slot_step_minutes, saved.min_notice_minutes, saved.horizon_days) == (15, 48 * 60, 90)
+    assert saved.instant_booking is True
+    assert (saved.reminder_days_before, saved.reminder_evening_before, saved.reminder_hours_before) == (None, False, 3)
+    [event] = events("settings_rules_changed")
+    assert (event.clinic_id, event.entity, event.entity_id) == (clinic.id, "clinic", clinic.id)
+    assert event.staff_id == admin.user.id  # type: ignore[attr-defined]
+    assert event.details["changes"]["slot_step_minutes"] == [30, 15]
+    assert "Booking rules saved." in admin.get("/dashboard/settings/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("slot_step_minutes", "3", "The slot step must be a whole number from 5 to 240."),
+    ("slot_step_minutes", "ten", "The slot step must be a whole number from 5 to 240."),
+    ("horizon_days", "731", "The horizon must be a whole number from 1 to 730."),
+    ("min_notice_hours", "-1", "The minimum notice must be a whole number from 0 to 720."),
+    ("reminder_days_before", "15", "Choose Off or 1 to 14 days."),
+    ("reminder_hours_before", "0", "Choose Off or 1 to 24 hours."),
+])
+def test_bad_booking_rules_are_refused(admin: FlaskClient, clinic: Clinic, field: str, value: str,
+                                       message: str) -> None:
+    response = admin.post("/dashboard/settings/rules", data={**RULES, field: value})
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    saved = fresh(Clinic, clinic.id)
+    assert (saved.slot_step_minutes, saved.horizon_days, saved.instant_booking) == (30, 60, False)
+    assert events("settings_rules_changed") == []
+
+
+def test_a_service_is_edited_and_audited(admin: FlaskClient, clinic: Clinic) -> None:
+    infusion = service(clinic, "infusion")
+    response = admin.post(f"/dashboard/settings/services/{infusion.id}", data={
+        "name": "Ketamine infusion", "description": "Forty minutes in a reclining chair.",
+        "duration_minutes": "40", "recovery_minutes": "60", "needs_chair": "y", "active": "y"})
+    assert response.status_code == 303
+    saved = fresh(Service, infusion.id)
+    assert (saved.name, saved.duration_minutes, saved.recovery_minutes) == ("Ketamine infusion", 40, 60)
+    assert (saved.needs_chair, saved.public, saved.active) == (True, False, True)
+    [event] = events("settings_service_changed")
+    assert event.details["service_id"] == infusion.id
+    assert set(event.details["fields"]) == {"name", "description", "duration_minutes", "recovery_minutes"}
+    assert event.details["changes"]["duration_minutes"] == [60, 40]
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("duration_minutes", "481", "The duration must be a whole number from 5 to 480."),
+    ("duration_minutes", "", "The duration must be a whole number from 5 to 480."),
+    ("recovery_minutes", "361", "The recovery time must be a whole number from 0 to 360."),
+    ("name", "", "Enter the service&#39;s name."),
+])
+def test_bad_service_edits_are_refused(admin: FlaskClient, clinic: Clinic, field: str, value: str,
+                                       message: str) -> None:
+    infusion = service(clinic, "infusion")
+    data = {"name": "Infusion", "duration_minutes": "30", "recovery_minutes": "0", "needs_chair": "y", field: value}
+    response = admin.post(f"/dashboard/settings/services/{infusion.id}", data=data)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    saved = fresh(Service, infusion.id)
+    assert (saved.name, saved.duration_minutes, saved.recovery_minutes) == ("Infusion", 60, 45)
+    assert events("settings_service_changed") == []
+
+
+def test_default_instructions_are_edited(admin: FlaskClient, clinic: Clinic) -> None:
+    response = admin.post("/dashboard/settings/instructions/default", data=INSTRUCTIONS)
+    assert response.status_code == 303
+    row = default_instructions(clinic)
+    assert (row.fasting_hours, row.clear_liquids_hours, row.driver_required) == (None, 4, True)
+    assert (row.medication_review, row.other) == ("Bring every bottle.", "Wear layers.")
+    [event] = events("settings_instructions_changed")
+    assert event.details["service_id"] is None
+    assert "fasting_hours" in event.details["fields"]
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("fasting_hours", "25", "Fasting hours must be a whole number from 0 to 24."),
+    ("clear_liquids_hours", "-1", "Clear-liquids hours must be a whole number from 0 to 24."),
+    ("other", "x" * 2001, "Keep this to 2000 characters or fewer."),
+])
+def test_bad_instructions_are_refused(admin: FlaskClient, clinic: Clinic, field: str, value: str,
+                                      message: str) -> None:
+    response = admin.post("/dashboard/settings/instructions/default", data={**INSTRUCTIONS, field: value})
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    row = default_instructions(clinic)
+    assert (row.fasting_hours, row.clear_liquids_hours, row.other) == (6, 2, "Arrive early.")
+    assert events("settings_instructions_changed") == []
+
+
+def test_a_service_override_is_added_edited_and_removed(admin: FlaskClient, clinic: Clinic) -> None:
+    infusion = service(clinic, "infusion")
+    url = f"/dashboard/settings/instructions/services/{infusion.id}"
+    assert "Bring your medication list." in admin.get(url).get_data(as_text=True)  # starts from the default
+    assert admin.post(url, data={**INSTRUCTIONS, "fasting_hours": "8"}).status_code == 303
+    db.session.rollback()
+    override = db.session.scalar(select(PrevisitInstructions).filter_by(clinic_id=clinic.id, service_id=infusion.id))
+    assert (override.fasting_hours, override.clear_liquids_hours) == (8, 4)
+    assert default_instructions(clinic).fasting_hours == 6
+    assert admin.post(url, data={**INSTRUCTIONS, "fasting_hours": "10"}).status_code == 303
+    assert fresh(PrevisitInstructions, override.id).fasting_hours == 10
+    assert admin.post(url + "/delete").status_code == 303
+    assert count(PrevisitInstructions, clinic_id=clinic.id) == 1
+    assert [e.details["service_id"] for e in events("settings_instructions_override_added")] == [infusion.id]
+    assert len(events("settings_instructions_changed")) == 1
+    assert len(events("settings_instructions_override_removed")) == 1
+
+
+def test_another_clinics_records_are_not_found(signed_in: Any, make_clinic: Any) -> None:
+    mine, theirs = make_clinic(name="Mine"), make_clinic(name="Theirs")
+    admin = signed_in(mine, role=Role.ADMIN)
+    chair = chair_named(theirs, "Chair 1")
+    infusion = service(theirs, "infusion")
+    hours = db.session.scalar(select(OpeningHours).filter_by(clinic_id=theirs.id, weekday=0))
+    closure = Closure(clinic_id=theirs.id, start_date=date(2031, 1, 1), end_date=date(2031, 1, 1))
+    db.session.add(closure)
+    db.session.commit()
+    requests = [
+        (f"/dashboard/settings/chairs/{chair.id}/rename", {"name": "Stolen"}),
+        (f"/dashboard/settings/chairs/{chair.id}/deactivate", {}),
+        (f"/dashboard/settings/services/{infusion.id}", {"name": "Stolen", "duration_minutes": "30",
+                                                         "recovery_minutes": "0"}),
+        (f"/dashboard/settings/hours/{hours.id}/delete", {}),
+        (f"/dashboard/settings/closures/{closure.id}/delete", {}),
+        (f"/dashboard/settings/instructions/services/{infusion.id}", INSTRUCTIONS),
+        (f"/dashboard/settings/instructions/services/{infusion.id}/delete", {}),
+    ]
+    for url, data in requests:
+        assert admin.post(url, data=data).status_code == 404, url
+    assert admin.get(f"/dashboard/settings/services/{infusion.id}").status_code == 404
+    assert (fresh(Chair, chair.id).name, fresh(Chair, chair.id).active) == ("Chair 1", True)
+    assert fresh(Service, infusion.id).name == "Infusion"
+    assert fresh(OpeningHours, hours.id) is not None
+    assert fresh(Closure, closure.id) is not None
+    assert count(PrevisitInstructions, clinic_id=theirs.id) == 1
+    assert count(AuditEvent) == 0

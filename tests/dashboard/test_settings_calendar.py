@@ -1,0 +1,142 @@
+"""Clinic settings for the calendar and capacity: opening hours, closures, chairs."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from booking.extensions import db
+from booking.models import Chair, ChairKind, Clinic, Closure, OpeningHours
+from tests.dashboard.test_settings import admin, chair_named, clinic, count, events, fresh, hours_of
+
+__all__ = ["admin", "clinic"]  # fixtures used by name
+
+
+def test_opening_hours_added_next_to_a_range_and_deleted(admin: FlaskClient, clinic: Clinic) -> None:
+    response = admin.post("/dashboard/settings/hours/add", data={"weekday": "2", "opens": "18:00", "closes": "20:30"})
+    assert response.status_code == 303
+    assert hours_of(clinic, 2) == [(time(8), time(18)), (time(18), time(20, 30))]
+    [added] = events("settings_hours_added")
+    assert added.details["weekday"] == 2 and added.details["opens"] == "18:00"
+    morning = db.session.scalar(select(OpeningHours).filter_by(clinic_id=clinic.id, weekday=2, opens=time(8)))
+    assert admin.post(f"/dashboard/settings/hours/{morning.id}/delete").status_code == 303
+    assert hours_of(clinic, 2) == [(time(18), time(20, 30))]
+    [deleted] = events("settings_hours_deleted")
+    assert deleted.details["hours_id"] == morning.id
+    assert "18:00–20:30" in admin.get("/dashboard/settings/hours").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("opens,closes,message", [
+    ("17:00", "19:00", "This overlaps 08:00–18:00 on Tuesday."),
+    ("07:00", "19:00", "This overlaps 08:00–18:00 on Tuesday."),
+    ("12:00", "12:00", "The closing time must be after the opening time."),
+    ("21:00", "20:00", "The closing time must be after the opening time."),
+    ("9am", "20:00", "Enter the opening time as hours and minutes"),
+])
+def test_bad_opening_hours_are_refused(admin: FlaskClient, clinic: Clinic, opens: str, closes: str,
+                                       message: str) -> None:
+    response = admin.post("/dashboard/settings/hours/add", data={"weekday": "1", "opens": opens, "closes": closes})
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert hours_of(clinic, 1) == [(time(8), time(18))]
+    assert events("settings_hours_added") == []
+
+
+def test_closed_dates_are_saved_listed_and_deleted(admin: FlaskClient, clinic: Clinic) -> None:
+    db.session.add(Closure(clinic_id=clinic.id, start_date=date(2020, 1, 1), end_date=date(2020, 1, 2),
+                           reason="Long past"))
+    db.session.commit()
+    response = admin.post("/dashboard/settings/closures/dates", data={
+        "dates-start_date": "2031-12-24", "dates-end_date": "2031-12-26", "dates-reason": "Holidays"})
+    assert response.status_code == 303
+    closure = db.session.scalar(select(Closure).filter_by(clinic_id=clinic.id, reason="Holidays"))
+    assert (closure.start_date, closure.end_date, closure.starts_at) == (date(2031, 12, 24), date(2031, 12, 26), None)
+    [event] = events("settings_closure_added")
+    assert event.details == {"closure_id": closure.id, "start_date": "2031-12-24", "end_date": "2031-12-26"}
+    page = admin.get("/dashboard/settings/closures").get_data(as_text=True)
+    assert "Wednesday, December 24, 2031" in page and "Holidays" in page
+    assert "Long past" not in page
+    assert admin.post(f"/dashboard/settings/closures/{closure.id}/delete").status_code == 303
+    assert count(Closure, reason="Holidays") == 0
+    assert len(events("settings_closure_deleted")) == 1
+
+
+@pytest.mark.parametrize("starts,ends,utc_start,utc_end", [
+    # Chicago is UTC-6 in January and UTC-5 in July.
+    ("2031-01-10T09:00", "2031-01-10T12:30", datetime(2031, 1, 10, 15), datetime(2031, 1, 10, 18, 30)),
+    ("2031-07-10T09:00", "2031-07-10T12:30", datetime(2031, 7, 10, 14), datetime(2031, 7, 10, 17, 30)),
+])
+def test_a_closed_period_is_read_in_the_clinic_zone_and_stored_in_utc(
+    admin: FlaskClient, clinic: Clinic, starts: str, ends: str, utc_start: datetime, utc_end: datetime
+) -> None:
+    response = admin.post("/dashboard/settings/closures/period", data={
+        "period-starts": starts, "period-ends": ends, "period-reason": "Staff training"})
+    assert response.status_code == 303
+    db.session.rollback()
+    closure = db.session.scalar(select(Closure).filter_by(clinic_id=clinic.id))
+    assert closure.start_date is None
+    assert closure.starts_at == utc_start.replace(tzinfo=timezone.utc)
+    assert closure.ends_at == utc_end.replace(tzinfo=timezone.utc)
+    page = admin.get("/dashboard/settings/closures").get_data(as_text=True)
+    assert "9:00 AM" in page and "12:30 PM" in page
+
+
+@pytest.mark.parametrize("data,message", [
+    ({"dates-start_date": "2031-12-26", "dates-end_date": "2031-12-24"}, "The last day cannot be before the first day."),
+    ({"dates-start_date": "2031-12-26", "dates-end_date": ""}, "Enter the last day the clinic is closed."),
+    ({"period-starts": "2031-01-10T12:00", "period-ends": "2031-01-10T12:00"}, "The end must be after the start."),
+    ({"period-starts": "2031-01-10T12:00", "period-ends": "2031-01-10T11:00"}, "The end must be after the start."),
+    # 02:30 never happens in Chicago on the morning clocks go forward.
+    ({"period-starts": "2031-03-09T02:30", "period-ends": "2031-03-09T05:00"}, "the clocks skip it"),
+])
+def test_bad_closures_are_refused(admin: FlaskClient, clinic: Clinic, data: dict[str, str], message: str) -> None:
+    url = "/dashboard/settings/closures/" + ("dates" if "dates-start_date" in data else "period")
+    response = admin.post(url, data=data)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert count(Closure) == 0
+    assert events("settings_closure_added") == []
+
+
+def test_chairs_are_added_renamed_and_deactivated_never_deleted(admin: FlaskClient, clinic: Clinic) -> None:
+    assert admin.post("/dashboard/settings/chairs/add", data={"name": "Room B", "kind": "consult"}).status_code == 303
+    room = chair_named(clinic, "Room B")
+    assert (room.kind, room.active) == (ChairKind.CONSULT, True)
+    assert admin.post(f"/dashboard/settings/chairs/{room.id}/rename", data={"name": "Quiet room"}).status_code == 303
+    assert fresh(Chair, room.id).name == "Quiet room"
+    assert admin.post(f"/dashboard/settings/chairs/{room.id}/deactivate").status_code == 303
+    assert fresh(Chair, room.id).active is False
+    assert "Quiet room is now inactive." in admin.get("/dashboard/settings/chairs").get_data(as_text=True)
+    assert admin.post(f"/dashboard/settings/chairs/{room.id}/activate").status_code == 303
+    assert fresh(Chair, room.id).active is True
+    for action in ("added", "renamed", "deactivated", "activated"):
+        [event] = events(f"settings_chair_{action}")
+        assert event.details["chair_id"] == room.id and event.entity_id == clinic.id
+    # There is no way to delete one: appointments refer to chairs.
+    assert admin.post(f"/dashboard/settings/chairs/{room.id}/delete").status_code == 404
+    assert fresh(Chair, room.id) is not None
+
+
+@pytest.mark.parametrize("data,message", [
+    ({"name": "chair 1", "kind": "infusion"}, "Another chair or room is already called that."),
+    ({"name": "   ", "kind": "infusion"}, "Enter a name for the chair or room."),
+    ({"name": "Chair 7", "kind": "sofa"}, "Choose infusion chair or consultation room."),
+    ({"name": "x" * 61, "kind": "infusion"}, "Keep the name to 60 characters or fewer."),
+])
+def test_bad_chairs_are_refused(admin: FlaskClient, clinic: Clinic, data: dict[str, str], message: str) -> None:
+    response = admin.post("/dashboard/settings/chairs/add", data=data)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert count(Chair, clinic_id=clinic.id) == 3
+    assert events("settings_chair_added") == []
+
+
+def test_a_rename_to_a_taken_name_is_refused(admin: FlaskClient, clinic: Clinic) -> None:
+    chair = chair_named(clinic, "Chair 2")
+    response = admin.post(f"/dashboard/settings/chairs/{chair.id}/rename", data={"name": "ROOM"})
+    assert response.status_code == 422
+    assert "Another chair or room is already called that." in response.get_data(as_text=True)
+    assert fresh(Chair, chair.id).name == "Chair 2"
+    assert events("settings_chair_renamed") == []

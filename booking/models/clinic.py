@@ -116,6 +116,13 @@ class Service(Base):
     clinic: Mapped[Clinic] = relationship(back_populates="services")
 
     @property
+    def email_label(self) -> str:
+        """A name safe for email: service names can reveal a condition ("infusion for pain")."""
+        if self.kind is ServiceKind.CONSULTATION:
+            return "Video consultation" if self.mode is ServiceMode.VIDEO else "Consultation"
+        return "Treatment visit"
+
+    @property
     def chair_kind(self) -> ChairKind:
         """The kind of resource this service occupies."""
         return ChairKind.INFUSION if self.needs_chair else ChairKind.CONSULT

@@ -1,0 +1,28 @@
+"""Appointment emails carry the minimum necessary: no condition in the service name."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from booking.domain.notices import notify_patient
+from booking.extensions import db
+from booking.models import OutboxMessage, utcnow
+from tests.conftest import chairs, days_ahead, local, service
+
+
+def test_service_names_naming_a_condition_stay_out_of_email(make_clinic: Any, make_appointment: Any) -> None:
+    clinic = make_clinic()
+    infusion = service(clinic, "infusion")
+    infusion.name = "IV infusion for chronic pain CANARY-CONDITION"
+    appointment = make_appointment(clinic, infusion, chairs(clinic)[0], local(clinic, days_ahead(clinic, 3), 9))
+    for kind in ("appointment_booked", "appointment_rescheduled", "appointment_cancelled"):
+        notify_patient(clinic, appointment, kind, utcnow())
+    db.session.commit()
+    messages = db.session.scalars(select(OutboxMessage)).all()
+    assert len(messages) == 3
+    for message in messages:
+        for part in (message.subject, message.body_text, message.body_html):
+            assert "CANARY" not in part and "pain" not in part.lower()
+        assert "Treatment visit" in message.body_text
+        assert clinic.name in message.subject

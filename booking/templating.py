@@ -1,10 +1,13 @@
-"""Jinja filters that show instants in a clinic's own timezone."""
+"""Jinja filters that show instants in a clinic's own timezone and locale (Babel)."""
 from __future__ import annotations
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_time as babel_time
 from flask import Flask
+
+DEFAULT_LOCALE = "en_US"
 
 
 def in_zone(moment: datetime, tz: str) -> datetime:
@@ -12,27 +15,32 @@ def in_zone(moment: datetime, tz: str) -> datetime:
     return moment.astimezone(ZoneInfo(tz))
 
 
-def format_time(moment: datetime, tz: str) -> str:
-    """Local clock time, e.g. "9:30 AM"."""
-    local = in_zone(moment, tz)
-    return local.strftime("%I:%M %p").lstrip("0")
+def _plain(text: str) -> str:
+    # CLDR puts narrow no-break spaces before AM/PM; plain spaces read the same
+    # everywhere, including plain-text email.
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
 
 
-def format_day(day: date | datetime, tz: str | None = None) -> str:
-    """A weekday and date, e.g. "Tuesday, March 3, 2026"."""
+def format_time(moment: datetime, tz: str, locale: str = DEFAULT_LOCALE) -> str:
+    """Local clock time, e.g. "9:30 AM" (en_US) or "09:30" (en_GB)."""
+    return _plain(babel_time(in_zone(moment, tz), format="short", locale=locale))
+
+
+def format_day(day: date | datetime, tz: str | None = None, locale: str = DEFAULT_LOCALE) -> str:
+    """A weekday and date, e.g. "Tuesday, March 3, 2026" (en_US), "Tuesday 3 March 2026" (en_GB)."""
     if isinstance(day, datetime):
         day = in_zone(day, tz).date() if tz else day.date()
-    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
+    return _plain(format_date(day, format="full", locale=locale))
 
 
-def format_short_day(day: date) -> str:
-    """Compact date for a date strip, e.g. "Tue 3 Mar"."""
-    return f"{day:%a} {day.day} {day:%b}"
+def format_short_day(day: date, locale: str = DEFAULT_LOCALE) -> str:
+    """Compact date for a date strip, e.g. "Tue, Mar 3"."""
+    return _plain(format_date(day, format="EEE, MMM d", locale=locale))
 
 
-def format_short_day_of(moment: datetime, tz: str) -> str:
-    """Compact local date of an instant, e.g. "Tue 3 Mar"."""
-    return format_short_day(in_zone(moment, tz).date())
+def format_short_day_of(moment: datetime, tz: str, locale: str = DEFAULT_LOCALE) -> str:
+    """Compact local date of an instant."""
+    return format_short_day(in_zone(moment, tz).date(), locale)
 
 
 def register_filters(app: Flask) -> None:

@@ -4,6 +4,9 @@ from booking.models.appointment import (
     Appointment,
     AppointmentSeries,
     AppointmentStatus,
+    ChangeRequest,
+    ChangeRequestStatus,
+    ManageToken,
 )
 from booking.models.base import Base, utcnow
 from booking.models.clinic import (
@@ -34,6 +37,8 @@ __all__ = [
     "Appointment",
     "AppointmentSeries",
     "AuditEvent",
+    "ChangeRequest",
+    "ChangeRequestStatus",
     "AppointmentStatus",
     "Base",
     "Chair",
@@ -41,6 +46,7 @@ __all__ = [
     "Clinic",
     "Closure",
     "Concern",
+    "ManageToken",
     "Membership",
     "ConsultationRequest",
     "OCCUPYING_STATUSES",

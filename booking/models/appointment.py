@@ -6,6 +6,8 @@ from datetime import datetime
 
 from sqlalchemy import (
     DDL,
+    JSON,
+    Boolean,
     CheckConstraint,
     ForeignKey,
     ForeignKeyConstraint,
@@ -114,6 +116,11 @@ class Appointment(Base):
     # A form's one-time key: submitting the same form twice books once.
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     patient_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    driver_name: Mapped[str] = mapped_column(String(120), default="")
+    driver_phone: Mapped[str] = mapped_column(String(20), default="")
+    driver_email: Mapped[str] = mapped_column(String(254), default="")
+    # The patient agreed that the driver gets a note with the pickup time.
+    driver_may_be_emailed: Mapped[bool] = mapped_column(Boolean, default=False)
     driver_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -128,6 +135,43 @@ class Appointment(Base):
     patient: Mapped[Patient] = relationship(
         foreign_keys=[patient_id], primaryjoin="Appointment.patient_id == Patient.id", viewonly=True
     )
+
+
+class ManageToken(Base):
+    """A secret link to one appointment's page; only the token's hash is kept."""
+
+    __tablename__ = "manage_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id", ondelete="CASCADE"))
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointment.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ChangeRequestStatus(enum.Enum):
+    """A patient's request to move an appointment, as the front desk handles it."""
+
+    OPEN = "open"
+    DONE = "done"
+    DISMISSED = "dismissed"
+
+
+class ChangeRequest(Base):
+    """A patient asked, from their appointment page, to move to other times."""
+
+    __tablename__ = "change_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id", ondelete="CASCADE"), index=True)
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointment.id", ondelete="CASCADE"))
+    # Up to three ISO 8601 start times with offsets, in the patient's order.
+    preferred_times: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[ChangeRequestStatus] = mapped_column(
+        str_enum(ChangeRequestStatus, "change_request_status"), default=ChangeRequestStatus.OPEN
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 # The exclusion constraint compares chair ids with a GiST index, which needs btree_gist.

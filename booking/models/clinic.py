@@ -54,6 +54,10 @@ class Clinic(Base):
     horizon_days: Mapped[int] = mapped_column(Integer, default=60)
     # Public consultation requests book the first chosen time straight away.
     instant_booking: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Patients may move their own appointment to a free time (else staff decide).
+    patients_can_rebook: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Babel locale for dates and times in pages and emails, e.g. en_US, en_GB.
+    locale: Mapped[str] = mapped_column(String(16), default="en_US")
     # Reminder schedule: days before (with the checklist), the evening before, hours before.
     reminder_days_before: Mapped[int | None] = mapped_column(Integer, default=3)
     reminder_evening_before: Mapped[bool] = mapped_column(Boolean, default=True)

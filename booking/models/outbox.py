@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.models.base import Base, UTCDateTime, str_enum, utcnow
@@ -16,6 +16,8 @@ class OutboxStatus(enum.Enum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+    VOID = "void"  # its appointment changed or was cancelled before it went out
+    SKIPPED = "skipped"  # a reminder whose moment had long passed
 
 
 class OutboxMessage(Base):
@@ -26,6 +28,11 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id", ondelete="CASCADE"), index=True)
+    appointment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointment.id", ondelete="CASCADE"), index=True
+    )
+    # The appointment version the message was written for; an older one is never sent.
+    appointment_version: Mapped[int | None] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(40))
     # Makes enqueueing idempotent: one message per cause.
     dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
@@ -34,11 +41,19 @@ class OutboxMessage(Base):
     subject: Mapped[str] = mapped_column(String(200))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    # An iCalendar attachment and its METHOD (REQUEST or CANCEL), if any.
+    ics: Mapped[str | None] = mapped_column(Text)
+    ics_method: Mapped[str | None] = mapped_column(String(10))
+    # Whether the body carries a link to the patient's appointment page; the
+    # link's token is made when the message is sent, so no token is stored in clear.
+    has_manage_link: Mapped[bool] = mapped_column(Boolean, default=False)
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     status: Mapped[OutboxStatus] = mapped_column(
         str_enum(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # When it should go out (reminders: their moment); retries move next_attempt_at only.
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_error: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -141,7 +141,9 @@ def request_form(slug: str) -> Response | tuple[str, int]:
     except PreferredTimeUnavailable as error:
         db.session.rollback()
         zone = clinic.timezone
-        taken = ", ".join(f"{format_day(t, zone)} at {format_time(t, zone)}" for t in error.times)
+        taken = ", ".join(
+            f"{format_day(t, zone, clinic.locale)} at {format_time(t, zone, clinic.locale)}" for t in error.times
+        )
         form.preferred_times.errors = [
             f"Sorry, this time is no longer available: {taken}. Please choose another."
         ]

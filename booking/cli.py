@@ -18,7 +18,27 @@ def outbox_send(limit: int) -> None:
     from booking.mail.delivery import deliver_due
 
     report = deliver_due(limit)
-    click.echo(f"sent {report.sent}, will retry {report.retried}, failed {report.failed}")
+    click.echo(f"sent {report.sent}, will retry {report.retried}, failed {report.failed}, "
+               f"void {report.voided}, skipped {report.skipped}")
+
+
+@outbox_cli.command("work")
+@click.option("--once", is_flag=True, help="Deliver what is due, then exit (for cron).")
+@click.option("--idle", type=float, default=None, help="Seconds to wait when nothing is due.")
+def outbox_work(once: bool, idle: float | None) -> None:
+    """Deliver due messages until stopped; SIGTERM finishes the current message and exits."""
+    from flask import current_app
+
+    from booking.mail.worker import run_worker
+
+    config = current_app.config
+    totals = run_worker(
+        once=once,
+        idle_seconds=idle if idle is not None else config["OUTBOX_IDLE_SECONDS"],
+        batch=config["OUTBOX_BATCH"],
+    )
+    click.echo(f"sent {totals.sent}, will retry {totals.retried}, failed {totals.failed}, "
+               f"void {totals.voided}, skipped {totals.skipped}")
 
 
 @click.command("seed-demo")

@@ -48,6 +48,13 @@ MAIL_PASSWORD: str | None = None
 MAIL_TIMEOUT = 10.0  # seconds; a silent server must not hang the sender
 MAIL_SUPPRESS_SEND = False
 MAIL_MESSAGE_ID_DOMAIN = os.environ.get("MAIL_MESSAGE_ID_DOMAIN", "booking.localhost")
+# Where patients' links in emails point, e.g. https://book.example.org
+PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+# Patients' appointment pages (secret links): per-address limit.
+MANAGE_RATE_LIMIT = "60 per minute"
+# The worker: how long to wait when the queue is empty, and a batch size.
+OUTBOX_IDLE_SECONDS = 5.0
+OUTBOX_BATCH = 200
 OUTBOX_MAX_ATTEMPTS = 8
 OUTBOX_RETRY_BASE_SECONDS = 60
 OUTBOX_RETRY_CAP_SECONDS = 3600

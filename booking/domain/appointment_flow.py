@@ -54,6 +54,9 @@ def set_status(
         appointment.patient_confirmed_at = now
     if to is A.CANCELLED:
         appointment.cancel_reason = reason.strip()
+        # A new version: the calendar's SEQUENCE goes up and every queued
+        # message for the old one is void.
+        appointment.version += 1
         notify_patient(clinic, appointment, "appointment_cancelled", now)
     audit.record(clinic.id, actor_id, f"appointment_{to.value}", "appointment", appointment.id,
                  previous=previous.value)

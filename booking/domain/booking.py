@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from booking.domain import audit
 from booking.domain.availability import Slot, nearest_slots, unavailable_reason
 from booking.domain.errors import DomainError
-from booking.domain.notices import notify_patient
+from booking.domain.notices import notify_patient, plan_appointment_reminders
 from booking.extensions import db
 from booking.models import (
     OCCUPYING_STATUSES,
@@ -207,6 +207,7 @@ def book(clinic: Clinic, spec: BookingSpec, *, actor_id: int | None, now: dateti
     audit.record(clinic.id, actor_id, "appointment_booked", "appointment", appointment.id)
     if spec.notify:
         notify_patient(clinic, appointment, "appointment_booked", now)
+    plan_appointment_reminders(clinic, appointment, now)
     return appointment
 
 
@@ -236,6 +237,7 @@ def reschedule(
     audit.record(clinic.id, actor_id, "appointment_rescheduled", "appointment", appointment.id,
                  previous=previous.isoformat(), new=start.isoformat())
     notify_patient(clinic, appointment, "appointment_rescheduled", now)
+    plan_appointment_reminders(clinic, appointment, now)
     return appointment
 
 

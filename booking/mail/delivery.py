@@ -1,17 +1,35 @@
-"""Delivering due outbox messages over SMTP, one locked row at a time."""
+"""Delivering due outbox messages over SMTP, one locked row at a time.
+
+Each message is claimed with `FOR UPDATE SKIP LOCKED` (PostgreSQL), sent, and
+marked in its own transaction, so several workers never send the same message.
+Before sending, a message about an appointment is checked against it: a message
+written for an older version, or for a cancelled visit, is voided; a reminder
+whose moment passed more than LATE_GRACE ago is skipped, never sent late.
+"""
 from __future__ import annotations
 
 import logging
 import smtplib
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_mail import Message
+from flask_mail import Connection, Message
 from sqlalchemy import select
 
+from booking.domain.reminders import KINDS as REMINDER_KINDS, LATE_GRACE
+from booking.domain.tokens import issue_token
 from booking.extensions import db, mail
-from booking.models import OutboxMessage, OutboxStatus, utcnow
+from booking.mail.outbox import MANAGE_URL_PLACEHOLDER
+from booking.models import (
+    OCCUPYING_STATUSES,
+    Appointment,
+    AppointmentStatus,
+    OutboxMessage,
+    OutboxStatus,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +45,13 @@ class DeliveryReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    voided: int = 0
+    skipped: int = 0
+
+    @property
+    def handled(self) -> int:
+        """Messages this run took off the queue or tried."""
+        return self.sent + self.retried + self.failed + self.voided + self.skipped
 
 
 def backoff(attempts: int, base: timedelta, cap: timedelta) -> timedelta:
@@ -45,15 +70,38 @@ def _claim_next(now: datetime) -> OutboxMessage | None:
     )
 
 
-def _as_mail(row: OutboxMessage) -> Message:
-    message = Message(
-        subject=row.subject,
-        sender=row.sender,
-        recipients=[row.recipient],
-        body=row.body_text,
-        html=row.body_html,
-    )
+def _stale(row: OutboxMessage, now: datetime) -> OutboxStatus | None:
+    """VOID or SKIPPED if this message must not go out any more, else None."""
+    if row.appointment_id is None:
+        return None
+    appointment = db.session.get(Appointment, row.appointment_id)
+    if appointment is None or appointment.version != row.appointment_version:
+        return OutboxStatus.VOID
+    if row.kind == "appointment_cancelled":
+        return None if appointment.status is AppointmentStatus.CANCELLED else OutboxStatus.VOID
+    if appointment.status not in OCCUPYING_STATUSES:
+        return OutboxStatus.VOID
+    if row.kind in REMINDER_KINDS and (now - row.due_at > LATE_GRACE or now >= appointment.starts_at):
+        return OutboxStatus.SKIPPED
+    return None
+
+
+def _as_mail(row: OutboxMessage, now: datetime) -> Message:
+    text, html = row.body_text, row.body_html
+    if row.has_manage_link and row.appointment_id is not None:
+        appointment = db.session.get(Appointment, row.appointment_id)
+        assert appointment is not None
+        url = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/manage/{issue_token(appointment, now)}"
+        text = text.replace(MANAGE_URL_PLACEHOLDER, url)
+        html = html.replace(MANAGE_URL_PLACEHOLDER, url)
+    message = Message(subject=row.subject, sender=row.sender, recipients=[row.recipient], body=text, html=html)
     message.msgId = row.message_id
+    if row.ics:
+        message.attach(
+            "appointment.ics",
+            f"text/calendar; method={row.ics_method}; charset=UTF-8",
+            row.ics.encode(),
+        )
     return message
 
 
@@ -75,29 +123,45 @@ def _record_failure(row: OutboxMessage, error: Exception, now: datetime) -> bool
     return False
 
 
-def deliver_due(limit: int = 1000) -> DeliveryReport:
+def deliver_due(limit: int = 1000, stop: threading.Event | None = None) -> DeliveryReport:
     """Send up to `limit` due messages over one SMTP connection, committing each."""
     report = DeliveryReport()
-    connection = None
+    connection: Connection | None = None
     try:
         for _ in range(limit):
+            if stop is not None and stop.is_set():
+                break
             now = utcnow()
             row = _claim_next(now)
             if row is None:
                 db.session.rollback()
                 break
+            stale = _stale(row, now)
+            if stale is not None:
+                row.status = stale
+                db.session.commit()
+                report.voided += stale is OutboxStatus.VOID
+                report.skipped += stale is OutboxStatus.SKIPPED
+                continue
             try:
+                message = _as_mail(row, now)
                 if connection is None:
                     connection = mail.connect().__enter__()
-                connection.send(_as_mail(row))
+                connection.send(message)
             except OSError as error:  # smtplib's errors and socket timeouts are OSErrors
                 log.warning("outbox message %s not sent: %s", row.id, type(error).__name__)
+                db.session.rollback()  # drops the unsent link's token
+                row = db.session.get(OutboxMessage, row.id, with_for_update={"skip_locked": True})
+                if row is None or row.status is not OutboxStatus.PENDING:
+                    db.session.rollback()  # another worker has it now
+                    break
                 if _record_failure(row, error, now):
                     report.failed += 1
                 else:
                     report.retried += 1
                 db.session.commit()
-                if not isinstance(error, _MESSAGE_ERRORS) or getattr(error, "smtp_code", 0) == 421:
+                connection = None if not isinstance(error, _MESSAGE_ERRORS) else connection
+                if connection is None or getattr(error, "smtp_code", 0) == 421:
                     break
                 continue
             row.status = OutboxStatus.SENT
@@ -109,6 +173,6 @@ def deliver_due(limit: int = 1000) -> DeliveryReport:
         if connection is not None:
             try:
                 connection.__exit__(None, None, None)
-            except (smtplib.SMTPException, OSError):
+            except OSError:
                 pass
     return report

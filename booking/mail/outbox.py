@@ -9,7 +9,7 @@ from flask import current_app, render_template
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.models import Clinic, OutboxMessage
+from booking.models import Appointment, Clinic, OutboxMessage, OutboxStatus
 
 # Characters that must never reach a header (CR/LF would start a new one).
 _HEADER_BREAKERS = dict.fromkeys(map(ord, "\r\n\t\x00"), " ")
@@ -29,6 +29,10 @@ def display_name(value: str) -> str:
     return header_safe(value.translate(_ADDRESS_SYNTAX))
 
 
+# Stands in the stored body for the patient's secret link, made only at sending.
+MANAGE_URL_PLACEHOLDER = "__MANAGE_URL__"
+
+
 def enqueue(
     clinic: Clinic,
     *,
@@ -38,12 +42,20 @@ def enqueue(
     to_email: str,
     context: dict[str, Any],
     now: datetime,
+    appointment: Appointment | None = None,
+    due_at: datetime | None = None,
+    ics: tuple[str, str] | None = None,
+    status: OutboxStatus = OutboxStatus.PENDING,
 ) -> OutboxMessage:
-    """Render and store one email; a second call with the same key returns the first row."""
+    """Render and store one email; a second call with the same key returns the first row.
+
+    `ics` is (calendar text, METHOD). With an `appointment`, templates get
+    `manage_url`, a placeholder replaced by a fresh secret link when sending.
+    """
     existing = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
     if existing is not None:
         return existing
-    context = {"clinic": clinic, **context}
+    context = {"clinic": clinic, "manage_url": MANAGE_URL_PLACEHOLDER, **context}
     subject = render_template(f"email/{kind}.subject.txt", **context)
     message = OutboxMessage(
         clinic_id=clinic.id,
@@ -55,9 +67,16 @@ def enqueue(
         body_text=render_template(f"email/{kind}.txt", **context),
         body_html=render_template(f"email/{kind}.html", **context),
         message_id=make_msgid(domain=current_app.config["MAIL_MESSAGE_ID_DOMAIN"]),
-        next_attempt_at=now,
+        appointment_id=appointment.id if appointment else None,
+        appointment_version=appointment.version if appointment else None,
+        ics=ics[0] if ics else None,
+        ics_method=ics[1] if ics else None,
+        status=status,
+        due_at=due_at or now,
+        next_attempt_at=due_at or now,
         created_at=now,
     )
+    message.has_manage_link = MANAGE_URL_PLACEHOLDER in message.body_text
     db.session.add(message)
     db.session.flush()
     return message

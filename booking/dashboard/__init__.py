@@ -6,6 +6,7 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 from booking.dashboard import (  # noqa: E402,F401  (registers the routes)
     appointments,
     context,
+    messages,
     patients,
     records,
     requests,

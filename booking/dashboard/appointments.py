@@ -5,18 +5,20 @@ import secrets
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from booking.dashboard import bp
 from booking.dashboard.context import actor_id, current_clinic, requires, scoped_or_404
 from booking.dashboard.forms import BookTimeForm, CancelForm, StatusForm
+from booking.dashboard.messages import LABELS as MESSAGE_LABELS
 from booking.dashboard.slot_picker import day_slots, slot_taken_message
 from booking.domain import audit
 from booking.domain.appointment_flow import IllegalStatusChange, can_set, set_status
 from booking.domain.booking import InvalidBooking, SlotTaken, reschedule
 from booking.domain.permissions import Permission
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus, Chair, Patient, Service, utcnow
+from booking.models import Appointment, AppointmentStatus, Chair, OutboxMessage, Patient, Service, utcnow
 from booking.queries.schedule import local_day
 
 # Status buttons staff see; cancelling has its own form with a reason.
@@ -55,6 +57,12 @@ def _render(appointment: Appointment, status: int = 200, cancel_form: CancelForm
         cancel_form=cancel_form or CancelForm(),
         key=secrets.token_urlsafe(16),
         taken=taken,
+        messages=db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.clinic_id == clinic.id, OutboxMessage.appointment_id == appointment.id)
+            .order_by(OutboxMessage.due_at)
+        ).all(),
+        message_labels=MESSAGE_LABELS,
     ), status
 
 

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from booking.domain.notices import notify_patient
 from booking.extensions import db
 from booking.models import (
     Appointment,
@@ -15,9 +16,12 @@ from booking.models import (
     Closure,
     ConsultationRequest,
     OpeningHours,
+    OutboxMessage,
+    OutboxStatus,
     Patient,
     Role,
     Service,
+    utcnow,
 )
 from tests.conftest import chairs, days_ahead, local, service
 
@@ -33,6 +37,8 @@ def world(make_clinic: Any, make_request: Any, make_appointment: Any) -> dict[st
     patient = db.session.get(Patient, appointment.patient_id)
     patient.full_name = CANARY
     db.session.add(Closure(clinic_id=b.id, start_date=days_ahead(b, 9), end_date=days_ahead(b, 9), reason="B only"))
+    notify_patient(b, appointment, "appointment_booked", utcnow())
+    db.session.execute(update(OutboxMessage).values(status=OutboxStatus.FAILED))
     db.session.commit()
     return {
         "a": a,
@@ -45,6 +51,7 @@ def world(make_clinic: Any, make_request: Any, make_appointment: Any) -> dict[st
             "service_id": service(b, "infusion").id,
             "closure_id": db.session.scalar(select(Closure.id).filter_by(clinic_id=b.id)),
             "hours_id": db.session.scalar(select(OpeningHours.id).filter_by(clinic_id=b.id)),
+            "message_id": db.session.scalar(select(OutboxMessage.id).filter_by(clinic_id=b.id)),
         },
     }
 
@@ -52,7 +59,7 @@ def world(make_clinic: Any, make_request: Any, make_appointment: Any) -> dict[st
 def snapshot(clinic_id: int) -> list[Any]:
     db.session.expire_all()
     rows: list[Any] = []
-    for model in (ConsultationRequest, Appointment, Patient, Chair, Service, Closure, OpeningHours):
+    for model in (ConsultationRequest, Appointment, Patient, Chair, Service, Closure, OpeningHours, OutboxMessage):
         for row in db.session.scalars(select(model).filter_by(clinic_id=clinic_id).order_by(model.id)):
             rows.append({c.key: getattr(row, c.key) for c in row.__table__.columns})
     return rows
@@ -101,7 +108,7 @@ def test_no_canary_in_any_page_or_export(world: dict[str, Any], signed_in: Any) 
         "/dashboard/requests/", "/dashboard/requests/?status=all", "/dashboard/patients/",
         "/dashboard/patients/?q=Canary", "/dashboard/patients/?q=bertha", "/dashboard/audit",
         f"/dashboard/export.csv?from={day - timedelta(days=5)}&to={day + timedelta(days=30)}",
-        "/dashboard/settings/",
+        "/dashboard/settings/", "/dashboard/messages", "/dashboard/messages?status=failed",
     ]
     for path in pages:
         response = client.get(path)

@@ -48,9 +48,9 @@ browser-deps:
 	  fi; \
 	fi
 
-## make outbox: deliver queued email once (see README for cron and systemd)
+## make outbox: run the mail worker (see README for cron and systemd)
 outbox: $(VENV)/.installed instance/config.py
-	$(BIN)/flask outbox send
+	$(BIN)/flask outbox work
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

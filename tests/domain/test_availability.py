@@ -366,7 +366,12 @@ def test_overlapping_nested_and_chained_occupancies() -> None:
         Occupancy(1, utc(MONDAY, "10:00"), utc(MONDAY, "10:15")),  # also inside
     ]
     slots = walls(
-        find(ranges=open_on(MONDAY, ("08:00", "14:00")), step=15, duration=15, occupancies=occupancies)
+        find(
+            ranges=open_on(MONDAY, ("08:00", "14:00")),
+            step=15,
+            duration=15,
+            occupancies=occupancies,
+        )
     )
     assert slots == grid("08:00", "08:45", 15) + grid("13:00", "13:45", 15)
 
@@ -380,7 +385,8 @@ def test_an_empty_occupancy_holds_nothing() -> None:
 
 @pytest.mark.parametrize("zone", [UTC, LONDON, timezone(timedelta(hours=-3, minutes=-30))])
 def test_occupancies_may_be_expressed_in_any_other_zone(zone: timezone | ZoneInfo) -> None:
-    booked = Occupancy(1, at(MONDAY, "10:00").astimezone(zone), at(MONDAY, "11:00").astimezone(zone))
+    start, end = at(MONDAY, "10:00").astimezone(zone), at(MONDAY, "11:00").astimezone(zone)
+    booked = Occupancy(1, start, end)
     slots = walls(find(ranges=open_on(MONDAY, ("08:00", "13:00")), step=60, occupancies=[booked]))
     assert slots == ["08:00", "09:00", "11:00", "12:00"]
 
@@ -465,6 +471,18 @@ def test_chicago_spring_forward_never_offers_the_skipped_hour() -> None:
     for slot in slots:
         back = slot.start.astimezone(UTC).astimezone(CHICAGO)
         assert back.replace(tzinfo=None) == slot.start.replace(tzinfo=None)
+
+
+def test_a_skipped_grid_time_is_dropped_not_moved_an_hour_later() -> None:
+    # With a 45-minute step the grid is 00:00, 00:45, 01:30, 02:15, 03:00, ...;
+    # 02:15 does not exist that night, and 03:15 is not on the grid.
+    slots = find(
+        ranges=open_on(CHICAGO_SPRING, ("00:00", "05:00")),
+        first_day=CHICAGO_SPRING,
+        step=45,
+        duration=30,
+    )
+    assert walls(slots) == ["00:00", "00:45", "01:30", "03:00", "03:45", "04:30"]
 
 
 def test_chicago_spring_forward_block_lasts_real_time() -> None:
@@ -658,7 +676,9 @@ def test_local_instant_of_a_repeated_time_is_its_first_occurrence(
         (MONDAY, "00:00", CHICAGO, -5),
     ],
 )
-def test_local_instant_of_an_ordinary_time(day: date, wall: str, zone: ZoneInfo, offset: int) -> None:
+def test_local_instant_of_an_ordinary_time(
+    day: date, wall: str, zone: ZoneInfo, offset: int
+) -> None:
     found = local_instant(day, hm(wall), zone)
     assert found is not None
     assert found.tzinfo is zone
@@ -688,12 +708,13 @@ def test_day_bounds_span_the_real_length_of_the_local_day(
     )
 
 
-# --- Bugs: each of these fails against the current implementation ---------------
+# --- Inputs written in the clinic's own zone, and closing times the clock skips ---
 #
 # The inputs are all valid aware datetimes; only the zone they are written in
-# differs from the tests above. Aware datetimes sharing one tzinfo object (and
-# ZoneInfo(key) is cached, so the clinic's zone always is that object) are
-# added and compared by wall clock, ignoring fold and offset changes.
+# differs from the tests above. Python adds and compares aware datetimes that
+# share one tzinfo object (ZoneInfo(key) is cached, so the clinic's zone always
+# is that object) by wall clock, ignoring fold and offset changes, so the
+# module must move them to UTC first. Each of these failed before it did.
 
 
 def test_minimum_notice_holds_when_now_is_given_in_the_repeated_hour() -> None:

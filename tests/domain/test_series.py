@@ -107,4 +107,6 @@ def test_series_is_booked_all_or_nothing(make_clinic: Any, make_appointment: Any
     assert [a.starts_at for a in booked] == ok
     assert len({a.series_id for a in booked}) == 1
     kinds = list(db.session.scalars(select(OutboxMessage.kind)))
-    assert kinds == ["series_booked"]  # one email for the course, not one per session
+    # One confirmation for the course, not one per session; each session has its reminders.
+    assert [k for k in kinds if not k.startswith("reminder_")] == ["series_booked"]
+    assert len([k for k in kinds if k == "reminder_final"]) == len(ok)

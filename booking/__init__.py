@@ -62,13 +62,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from booking import api, auth, dashboard, errors, public
+    from booking import api, auth, dashboard, errors, manage, public
     from booking.auth.sessions import init_idle_timeout
     from booking.cli import register_cli
     from booking.security import init_security_headers
     from booking.templating import register_filters
 
     app.register_blueprint(public.bp)
+    app.register_blueprint(manage.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)

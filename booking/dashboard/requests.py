@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
@@ -19,12 +20,26 @@ from booking.domain.permissions import Permission, can
 from booking.domain.request_flow import MANUAL_MOVES, IllegalTransition, can_move, move
 from booking.domain.scheduling import NotFlagged, record_review, schedule_request
 from booking.extensions import db
-from booking.models import ConsultationRequest, RequestStatus, ReviewDecision, Service, utcnow
+from booking.models import (
+    Appointment,
+    AuditEvent,
+    ChangeRequest,
+    ChangeRequestStatus,
+    Clinic,
+    ConsultationRequest,
+    Patient,
+    RequestStatus,
+    ReviewDecision,
+    Service,
+    utcnow,
+)
 from booking.queries.availability import clinic_zone
 from booking.queries.schedule import local_day
 
 OPEN = (RequestStatus.NEW, RequestStatus.NEEDS_REVIEW, RequestStatus.CONTACTED)
 PAGE_SIZE = 50
+# How long appointments cancelled by patients stay in the queue's "Patient changes".
+PATIENT_CANCELLED_DAYS = 14
 REVIEW_CHOICES = [
     SelectChoice(ReviewDecision.CLEARED.value, "Cleared for consultation"),
     SelectChoice(ReviewDecision.NEEDS_CALL.value, "Needs a call first"),
@@ -70,7 +85,56 @@ def request_queue() -> str:
         counts={s: counts.get(s, 0) for s in RequestStatus},
         open_count=sum(counts.get(s, 0) for s in OPEN),
         services=services,
+        **_patient_changes(clinic),
     )
+
+
+def _patient_changes(clinic: Clinic) -> dict[str, Any]:
+    """Open change requests, and appointments patients cancelled lately, from their own pages."""
+    change_requests = db.session.execute(
+        select(ChangeRequest, Appointment, Patient)
+        .join(Appointment, Appointment.id == ChangeRequest.appointment_id)
+        .join(Patient, Patient.id == Appointment.patient_id)
+        .where(
+            ChangeRequest.clinic_id == clinic.id,
+            Appointment.clinic_id == clinic.id,
+            ChangeRequest.status == ChangeRequestStatus.OPEN,
+        )
+        .order_by(ChangeRequest.created_at, ChangeRequest.id)
+    ).all()
+    cancelled = db.session.execute(
+        select(AuditEvent.at, Appointment, Patient)
+        .join(Appointment, Appointment.id == AuditEvent.entity_id)
+        .join(Patient, Patient.id == Appointment.patient_id)
+        .where(
+            AuditEvent.clinic_id == clinic.id,
+            Appointment.clinic_id == clinic.id,
+            AuditEvent.entity == "appointment",
+            AuditEvent.action == "appointment_cancelled_by_patient",
+            AuditEvent.at >= utcnow() - timedelta(days=PATIENT_CANCELLED_DAYS),
+        )
+        .order_by(AuditEvent.at.desc())
+    ).all()
+    return {
+        "change_requests": [
+            (item, appointment, patient, [datetime.fromisoformat(v) for v in item.preferred_times])
+            for item, appointment, patient in change_requests
+        ],
+        "patient_cancelled": cancelled,
+    }
+
+
+@bp.post("/change-requests/<int:change_id>/done")
+@requires(Permission.SCHEDULE)
+def change_request_done(change_id: int) -> Response:
+    """Mark a patient's change request as handled."""
+    item = scoped_or_404(ChangeRequest, change_id)
+    if item.status is ChangeRequestStatus.OPEN:
+        item.status = ChangeRequestStatus.DONE
+        audit.record(item.clinic_id, actor_id(), "change_request_done", "change_request", item.id)
+        db.session.commit()
+    flash("Change request marked done.")
+    return redirect(url_for("dashboard.request_queue"), 303)
 
 
 def _render_detail(item: ConsultationRequest, status: int = 200, taken: SlotTaken | None = None) -> tuple[str, int]:

@@ -13,6 +13,7 @@ from booking.extensions import db
 from booking.models import (
     Appointment,
     Chair,
+    ChangeRequest,
     Closure,
     ConsultationRequest,
     OpeningHours,
@@ -38,6 +39,9 @@ def world(make_clinic: Any, make_request: Any, make_appointment: Any) -> dict[st
     patient.full_name = CANARY
     db.session.add(Closure(clinic_id=b.id, start_date=days_ahead(b, 9), end_date=days_ahead(b, 9), reason="B only"))
     notify_patient(b, appointment, "appointment_booked", utcnow())
+    change = ChangeRequest(clinic_id=b.id, appointment_id=appointment.id,
+                           preferred_times=[local(b, days_ahead(b, 4), 9).isoformat()])
+    db.session.add(change)
     db.session.execute(update(OutboxMessage).values(status=OutboxStatus.FAILED))
     db.session.commit()
     return {
@@ -52,6 +56,7 @@ def world(make_clinic: Any, make_request: Any, make_appointment: Any) -> dict[st
             "closure_id": db.session.scalar(select(Closure.id).filter_by(clinic_id=b.id)),
             "hours_id": db.session.scalar(select(OpeningHours.id).filter_by(clinic_id=b.id)),
             "message_id": db.session.scalar(select(OutboxMessage.id).filter_by(clinic_id=b.id)),
+            "change_id": change.id,
         },
     }
 
@@ -59,7 +64,8 @@ def world(make_clinic: Any, make_request: Any, make_appointment: Any) -> dict[st
 def snapshot(clinic_id: int) -> list[Any]:
     db.session.expire_all()
     rows: list[Any] = []
-    for model in (ConsultationRequest, Appointment, Patient, Chair, Service, Closure, OpeningHours, OutboxMessage):
+    for model in (ConsultationRequest, Appointment, Patient, Chair, Service, Closure, OpeningHours, OutboxMessage,
+                  ChangeRequest):
         for row in db.session.scalars(select(model).filter_by(clinic_id=clinic_id).order_by(model.id)):
             rows.append({c.key: getattr(row, c.key) for c in row.__table__.columns})
     return rows

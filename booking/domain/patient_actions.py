@@ -1,0 +1,274 @@
+"""What a patient may do from their appointment page: confirm, name a driver, cancel, move.
+
+Plain functions taking (clinic, appointment, data, now): no request state. They add
+and flush; the caller commits. Every action is audited with no staff actor.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select, update
+
+from booking.domain import audit
+from booking.domain.appointment_flow import set_status
+from booking.domain.availability import Slot, nearest_slots
+from booking.domain.booking import SlotTaken, reschedule
+from booking.domain.errors import DomainError
+from booking.extensions import db
+from booking.mail.outbox import enqueue
+from booking.models import (
+    Appointment,
+    AppointmentStatus,
+    ChangeRequest,
+    ChangeRequestStatus,
+    Clinic,
+    OutboxMessage,
+    OutboxStatus,
+    Patient,
+    Service,
+)
+from booking.queries.availability import clinic_zone, find_slots
+
+MAX_TIMES = 3
+CANCEL_REASON = "Cancelled by the patient"
+_CHANGEABLE = (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED)
+
+
+class PatientActionRefused(DomainError):
+    """The appointment can no longer be changed by the patient (cancelled, started, over)."""
+
+
+class TimesUnavailable(SlotTaken):
+    """Chosen times are not free any more; `times` are the ones refused, `nearest` free ones near."""
+
+    def __init__(self, times: list[datetime], nearest: list[Slot]) -> None:
+        super().__init__("busy", nearest)
+        self.times = times
+
+
+@dataclass(frozen=True)
+class DriverDetails:
+    """Who takes the patient home; `phone` in E.164, `email` empty if none given."""
+
+    name: str
+    phone: str
+    email: str
+    may_email: bool
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class RescheduleOutcome:
+    """Either the appointment moved (`rebooked`), or staff got a change request."""
+
+    rebooked: bool
+    change_request: ChangeRequest | None = None
+
+
+def can_change(appointment: Appointment, now: datetime) -> bool:
+    """True while the patient may act: booked or confirmed, and not yet started."""
+    return appointment.status in _CHANGEABLE and now < appointment.starts_at
+
+
+def needs_confirmation(appointment: Appointment, now: datetime) -> bool:
+    """True if the patient has not yet confirmed this time (a moved visit asks again)."""
+    return can_change(appointment, now) and appointment.patient_confirmed_at is None
+
+
+def refusal(appointment: Appointment, now: datetime) -> str | None:
+    """Why the patient can no longer act on the appointment, or None if they can."""
+    if appointment.status is AppointmentStatus.CANCELLED:
+        return "This appointment is cancelled, so it can no longer be changed here."
+    if not can_change(appointment, now):
+        return "This appointment has already started or is over, so it can no longer be changed here."
+    return None
+
+
+def _check(appointment: Appointment, now: datetime) -> None:
+    reason = refusal(appointment, now)
+    if reason is not None:
+        raise PatientActionRefused(reason)
+
+
+def confirm(clinic: Clinic, appointment: Appointment, now: datetime) -> bool:
+    """Record that the patient will come; False (and no change) if they already had."""
+    _check(appointment, now)
+    if appointment.patient_confirmed_at is not None:
+        return False
+    if appointment.status is AppointmentStatus.BOOKED:
+        set_status(clinic, appointment, AppointmentStatus.CONFIRMED, actor_id=None, now=now)
+    else:
+        # Confirmed, then moved: the status stays, but the new time needs the patient's word.
+        appointment.patient_confirmed_at = now
+        appointment.updated_at = now
+    audit.record(clinic.id, None, "appointment_confirmed_by_patient", "appointment", appointment.id)
+    return True
+
+
+def _pickup_key(appointment: Appointment, email: str) -> str:
+    # The address is hashed to keep the key inside its 120 characters; a new
+    # driver, or the same driver after the visit moved, gets a new note.
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    return f"driver_pickup:{appointment.id}:v{appointment.version}:{digest}"
+
+
+def save_driver(
+    clinic: Clinic, appointment: Appointment, details: DriverDetails, now: datetime
+) -> OutboxMessage | None:
+    """Store the driver's details; with an email and consent, queue the pickup note once.
+
+    Returns the note queued by this call, or None (no consent, or already queued).
+    """
+    _check(appointment, now)
+    appointment.driver_name = details.name
+    appointment.driver_phone = details.phone
+    appointment.driver_email = details.email
+    appointment.driver_may_be_emailed = details.may_email and bool(details.email)
+    if not details.confirmed:
+        appointment.driver_confirmed_at = None
+    elif appointment.driver_confirmed_at is None:
+        appointment.driver_confirmed_at = now
+    appointment.updated_at = now
+    keep = _pickup_key(appointment, appointment.driver_email) if appointment.driver_may_be_emailed else None
+    _void_other_notes(appointment, keep)
+    note = _queue_pickup_note(clinic, appointment, now) if keep else None
+    audit.record(clinic.id, None, "driver_details_saved", "appointment", appointment.id,
+                 driver_confirmed=details.confirmed, note_queued=note is not None)
+    return note
+
+
+def _void_other_notes(appointment: Appointment, keep: str | None) -> None:
+    """Void unsent notes to anyone but the current driver (all of them once consent is withdrawn)."""
+    query = update(OutboxMessage).where(
+        OutboxMessage.appointment_id == appointment.id,
+        OutboxMessage.kind == "driver_pickup",
+        OutboxMessage.status == OutboxStatus.PENDING,
+    )
+    if keep is not None:
+        query = query.where(OutboxMessage.dedupe_key != keep)
+    db.session.execute(query.values(status=OutboxStatus.VOID), execution_options={"synchronize_session": False})
+
+
+def _queue_pickup_note(clinic: Clinic, appointment: Appointment, now: datetime) -> OutboxMessage | None:
+    """The driver's note: pickup time and place, the patient's first name, nothing clinical."""
+    key = _pickup_key(appointment, appointment.driver_email)
+    existing = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == key))
+    if existing is not None:
+        if existing.status is not OutboxStatus.VOID:
+            return None  # queued or sent already: a second save sends nothing
+        # Voided when the patient named someone else, now named again: free the key.
+        existing.dedupe_key = f"{key}:void{existing.id}"
+        db.session.flush()
+    patient = db.session.get(Patient, appointment.patient_id)
+    assert patient is not None
+    return enqueue(
+        clinic,
+        kind="driver_pickup",
+        dedupe_key=key,
+        to_name=appointment.driver_name,
+        to_email=appointment.driver_email,
+        context={
+            "driver_name": appointment.driver_name,
+            "first_name": patient.full_name.split()[0],
+            # End of the visit plus recovery: when the patient may leave.
+            "pickup": appointment.blocked_until.astimezone(clinic_zone(clinic)),
+        },
+        now=now,
+        # Tied to this version: a moved or cancelled visit voids the note before it goes out.
+        appointment=appointment,
+    )
+
+
+def cancel(clinic: Clinic, appointment: Appointment, now: datetime) -> None:
+    """Cancel at the patient's request; the patient is emailed, open change requests close."""
+    _check(appointment, now)
+    set_status(clinic, appointment, AppointmentStatus.CANCELLED, actor_id=None, now=now, reason=CANCEL_REASON)
+    _close_open_requests(appointment, ChangeRequestStatus.DISMISSED)
+    audit.record(clinic.id, None, "appointment_cancelled_by_patient", "appointment", appointment.id)
+
+
+def _close_open_requests(appointment: Appointment, status: ChangeRequestStatus) -> None:
+    for item in open_change_requests(appointment):
+        item.status = status
+
+
+def open_change_requests(appointment: Appointment) -> list[ChangeRequest]:
+    """The appointment's change requests still waiting for the front desk."""
+    return list(
+        db.session.scalars(
+            select(ChangeRequest).where(
+                ChangeRequest.clinic_id == appointment.clinic_id,
+                ChangeRequest.appointment_id == appointment.id,
+                ChangeRequest.status == ChangeRequestStatus.OPEN,
+            ).order_by(ChangeRequest.id)
+        )
+    )
+
+
+def offered_times(clinic: Clinic, appointment: Appointment, first_day: date, days: int, now: datetime) -> list[Slot]:
+    """Free times the patient may move to, by the public booking rules (not the current one)."""
+    service = db.session.get(Service, appointment.service_id)
+    assert service is not None
+    slots = find_slots(clinic, service, first_day, days, now, ignore_id=appointment.id)
+    return [s for s in slots if s.start != appointment.starts_at]
+
+
+def nearest_free(clinic: Clinic, appointment: Appointment, wanted: datetime, now: datetime) -> list[Slot]:
+    """Free times close to `wanted` (the day before to the day after) for this appointment."""
+    day = wanted.astimezone(clinic_zone(clinic)).date()
+    return nearest_slots(offered_times(clinic, appointment, day - timedelta(days=1), 3, now), wanted)
+
+
+def _free_among(clinic: Clinic, appointment: Appointment, times: list[datetime], now: datetime) -> set[datetime]:
+    zone = clinic_zone(clinic)
+    offered: set[datetime] = set()
+    for day in sorted({t.astimezone(zone).date() for t in times}):
+        offered.update(s.start for s in offered_times(clinic, appointment, day, 1, now))
+    return {t for t in times if t in offered}
+
+
+def request_reschedule(
+    clinic: Clinic, appointment: Appointment, times: Sequence[datetime], now: datetime
+) -> RescheduleOutcome:
+    """Move to the first chosen free time (if the clinic lets patients rebook), else ask staff.
+
+    `times` are aware, in the patient's order. Raises `TimesUnavailable` with the
+    nearest free times if no chosen time (rebooking) or any chosen time (a request)
+    is free, and `SlotTaken` if the time went in a race.
+    """
+    _check(appointment, now)
+    wanted = list(dict.fromkeys(times))
+    if not 1 <= len(wanted) <= MAX_TIMES:
+        raise PatientActionRefused(f"Choose between 1 and {MAX_TIMES} times.")
+    free = _free_among(clinic, appointment, wanted, now)
+    if clinic.patients_can_rebook:
+        chosen = next((t for t in wanted if t in free), None)
+        if chosen is None:
+            raise TimesUnavailable(wanted, nearest_free(clinic, appointment, wanted[0], now))
+        previous = appointment.starts_at
+        reschedule(clinic, appointment, chosen, None, actor_id=None, now=now)
+        _close_open_requests(appointment, ChangeRequestStatus.DONE)
+        audit.record(clinic.id, None, "appointment_rebooked_by_patient", "appointment", appointment.id,
+                     previous=previous.isoformat(), new=chosen.isoformat())
+        return RescheduleOutcome(rebooked=True)
+    taken = [t for t in wanted if t not in free]
+    if taken:
+        raise TimesUnavailable(taken, nearest_free(clinic, appointment, taken[0], now))
+    zone = clinic_zone(clinic)
+    preferred = [t.astimezone(zone).isoformat() for t in wanted]
+    existing = open_change_requests(appointment)
+    if existing:
+        # One open request per appointment: asking again replaces the times.
+        item = existing[0]
+        item.preferred_times = preferred
+    else:
+        item = ChangeRequest(clinic_id=clinic.id, appointment_id=appointment.id,
+                             preferred_times=preferred, created_at=now)
+        db.session.add(item)
+    db.session.flush()
+    audit.record(clinic.id, None, "reschedule_requested", "appointment", appointment.id,
+                 change_request=item.id)
+    return RescheduleOutcome(rebooked=False, change_request=item)

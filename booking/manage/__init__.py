@@ -1,0 +1,6 @@
+"""The patient's own appointment page, reached by a secret link."""
+from flask import Blueprint
+
+bp = Blueprint("manage", __name__, url_prefix="/manage")
+
+from booking.manage import views  # noqa: E402,F401  (registers the routes)

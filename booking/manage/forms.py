@@ -1,0 +1,88 @@
+"""Forms on the patient's appointment page: driver details and other times."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectMultipleField, StringField, TelField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from booking.domain.patient_actions import MAX_TIMES, DriverDetails
+from booking.validators import EmailAddress, PhoneNumber, PlainText, strip
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class DriverForm(FlaskForm):
+    """Who drives the patient home, and whether the clinic may email them the pickup time."""
+
+    name = StringField(
+        "Driver's or support person's name",
+        filters=[strip],
+        validators=[
+            DataRequired("Enter your driver's name."),
+            Length(min=2, max=120, message="The name should be 2 to 120 characters."),
+            PlainText(),
+        ],
+    )
+    phone = TelField(
+        "Their phone number",
+        filters=[strip],
+        validators=[DataRequired("Enter your driver's phone number."), Length(max=32), PlainText(), PhoneNumber()],
+    )
+    email = EmailField(
+        "Their email (optional)",
+        filters=[strip],
+        validators=[Length(max=254), PlainText(), EmailAddress()],
+    )
+    may_email = BooleanField("Send my driver a note with the pickup time")
+    confirmed = BooleanField("My driver is confirmed: they know the day and time and will take me home")
+
+    def __init__(self, *args: object, phone_region: str = "US", **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.phone_region = phone_region
+
+    def validate_may_email(self, field: BooleanField) -> None:
+        """A note needs an address to go to."""
+        if field.data and not self.email.data:
+            raise ValidationError("Enter your driver's email address, or untick this box.")
+
+    def details(self) -> DriverDetails:
+        """The validated answers as the domain wants them."""
+        return DriverDetails(
+            name=self.name.data,
+            phone=self.phone.data,
+            email=self.email.data or "",
+            may_email=bool(self.may_email.data),
+            confirmed=bool(self.confirmed.data),
+        )
+
+
+class RescheduleForm(FlaskForm):
+    """Up to three other times, as ISO 8601 with an offset."""
+
+    times = SelectMultipleField("Times that suit you", validate_choice=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.chosen: list[datetime] = []
+
+    def validate_times(self, field: SelectMultipleField) -> None:
+        """One to three well-formed times."""
+        values = list(dict.fromkeys(v for v in field.data or [] if v))
+        if not values:
+            raise ValidationError("Choose at least one time.")
+        if len(values) > MAX_TIMES:
+            raise ValidationError(f"Choose at most {MAX_TIMES} times.")
+        chosen = []
+        for value in values:
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError as error:
+                raise ValidationError("One of the chosen times was not understood.") from error
+            if moment.tzinfo is None:
+                raise ValidationError("One of the chosen times was not understood.")
+            chosen.append(moment.astimezone(timezone.utc))
+        self.chosen = chosen

@@ -1,6 +1,7 @@
 """`flask seed-demo`: idempotent demo clinics with non-trivial availability."""
 from __future__ import annotations
 
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask.testing import FlaskCliRunner, FlaskClient
@@ -81,3 +82,12 @@ def test_pages_render_for_demo_clinics(runner: FlaskCliRunner, client: FlaskClie
     page = client.get("/riverside-infusion/").get_data(as_text=True)
     assert "No food for 6 hours" in page and "Driver required" in page
     assert client.get("/harbor-ketamine/request").status_code == 200
+
+
+def test_reserved_slugs_are_refused_by_the_database(make_clinic: Any) -> None:
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        make_clinic(slug="dashboard")
+    db.session.rollback()

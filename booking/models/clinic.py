@@ -23,12 +23,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from booking.models.base import Base, UTCDateTime, str_enum, utcnow
 
 
+RESERVED_SLUGS = ("api", "dashboard", "manage", "staff", "static")
+
+
 class Clinic(Base):
     """A clinic: its public identity, timezone and booking rules."""
 
     __tablename__ = "clinic"
     __table_args__ = (
         CheckConstraint("slot_step_minutes BETWEEN 5 AND 240", name="slot_step"),
+        # These first path segments belong to the app, not to a clinic's page.
+        CheckConstraint(f"slug NOT IN ({', '.join(repr(s) for s in RESERVED_SLUGS)})", name="reserved_slug"),
         CheckConstraint("min_notice_minutes >= 0", name="min_notice"),
         CheckConstraint("horizon_days BETWEEN 1 AND 730", name="horizon"),
         CheckConstraint(

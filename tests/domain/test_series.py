@@ -9,10 +9,21 @@ import pytest
 from sqlalchemy import func, select
 
 from booking.domain.availability import Slot
-from booking.domain.series import PlannedSession, SeriesImpossible, SeriesRules, plan_series
+from booking.domain.series import (
+    PlannedSession,
+    SeriesImpossible,
+    SeriesRules,
+    plan_series,
+)
 from booking.domain.series_booking import SeriesConflict, book_series
 from booking.extensions import db
-from booking.models import Appointment, AppointmentSeries, Closure, OutboxMessage, utcnow
+from booking.models import (
+    Appointment,
+    AppointmentSeries,
+    Closure,
+    OutboxMessage,
+    utcnow,
+)
 
 ZONE = ZoneInfo("America/Chicago")
 MONDAY = date(2027, 3, 1)

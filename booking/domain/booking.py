@@ -18,7 +18,11 @@ from sqlalchemy.exc import IntegrityError
 from booking.domain import audit
 from booking.domain.availability import Slot, nearest_slots, unavailable_reason
 from booking.domain.errors import DomainError
-from booking.domain.notices import notify_patient, plan_appointment_reminders
+from booking.domain.notices import (
+    notify_patient,
+    plan_appointment_reminders,
+    queue_pickup_note,
+)
 from booking.extensions import db
 from booking.models import (
     OCCUPYING_STATUSES,
@@ -238,6 +242,8 @@ def reschedule(
                  previous=previous.isoformat(), new=start.isoformat())
     notify_patient(clinic, appointment, "appointment_rescheduled", now)
     plan_appointment_reminders(clinic, appointment, now)
+    if appointment.driver_may_be_emailed and appointment.driver_email:
+        queue_pickup_note(clinic, appointment, now)  # the old note was voided with the old version
     return appointment
 
 

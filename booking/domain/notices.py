@@ -6,11 +6,12 @@ ones and plans new ones, so a moved or cancelled visit never gets a stale one.
 """
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from booking.domain.instructions import instructions_for
 from booking.domain.preparation import fasting_times
@@ -18,7 +19,14 @@ from booking.domain.reminders import ReminderSchedule, plan_reminders
 from booking.extensions import db
 from booking.mail.calendar import appointment_ics
 from booking.mail.outbox import enqueue
-from booking.models import Appointment, Clinic, OutboxMessage, OutboxStatus, Patient, Service
+from booking.models import (
+    Appointment,
+    Clinic,
+    OutboxMessage,
+    OutboxStatus,
+    Patient,
+    Service,
+)
 from booking.queries.availability import clinic_zone
 
 KINDS = ("appointment_booked", "appointment_rescheduled", "appointment_cancelled")
@@ -104,3 +112,41 @@ def plan_appointment_reminders(clinic: Clinic, appointment: Appointment, now: da
             due_at=reminder.due_at,
             status=OutboxStatus.SKIPPED if reminder.skip else OutboxStatus.PENDING,
         )
+
+
+def pickup_key(appointment: Appointment, email: str) -> str:
+    """The driver note's dedupe key: one per appointment version and driver."""
+    # The address is hashed to keep the key inside its 120 characters; a new
+    # driver, or the same driver after the visit moved, gets a new note.
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    return f"driver_pickup:{appointment.id}:v{appointment.version}:{digest}"
+
+
+def queue_pickup_note(clinic: Clinic, appointment: Appointment, now: datetime) -> OutboxMessage | None:
+    """The driver's note: pickup time and place, the patient's first name, nothing clinical."""
+    key = pickup_key(appointment, appointment.driver_email)
+    existing = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == key))
+    if existing is not None:
+        if existing.status is not OutboxStatus.VOID:
+            return None  # queued or sent already: a second save sends nothing
+        # Voided when the patient named someone else, now named again: free the key.
+        existing.dedupe_key = f"{key}:void{existing.id}"
+        db.session.flush()
+    patient = db.session.get(Patient, appointment.patient_id)
+    assert patient is not None
+    return enqueue(
+        clinic,
+        kind="driver_pickup",
+        dedupe_key=key,
+        to_name=appointment.driver_name,
+        to_email=appointment.driver_email,
+        context={
+            "driver_name": appointment.driver_name,
+            "first_name": patient.full_name.split()[0],
+            # End of the visit plus recovery: when the patient may leave.
+            "pickup": appointment.blocked_until.astimezone(clinic_zone(clinic)),
+        },
+        now=now,
+        # Tied to this version: a moved or cancelled visit voids the note before it goes out.
+        appointment=appointment,
+    )

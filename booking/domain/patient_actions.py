@@ -5,7 +5,6 @@ and flush; the caller commits. Every action is audited with no staff actor.
 """
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -17,8 +16,8 @@ from booking.domain.appointment_flow import set_status
 from booking.domain.availability import Slot, nearest_slots
 from booking.domain.booking import SlotTaken, reschedule
 from booking.domain.errors import DomainError
+from booking.domain.notices import pickup_key, queue_pickup_note
 from booking.extensions import db
-from booking.mail.outbox import enqueue
 from booking.models import (
     Appointment,
     AppointmentStatus,
@@ -27,7 +26,6 @@ from booking.models import (
     Clinic,
     OutboxMessage,
     OutboxStatus,
-    Patient,
     Service,
 )
 from booking.queries.availability import clinic_zone, find_slots
@@ -108,13 +106,6 @@ def confirm(clinic: Clinic, appointment: Appointment, now: datetime) -> bool:
     return True
 
 
-def _pickup_key(appointment: Appointment, email: str) -> str:
-    # The address is hashed to keep the key inside its 120 characters; a new
-    # driver, or the same driver after the visit moved, gets a new note.
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
-    return f"driver_pickup:{appointment.id}:v{appointment.version}:{digest}"
-
-
 def save_driver(
     clinic: Clinic, appointment: Appointment, details: DriverDetails, now: datetime
 ) -> OutboxMessage | None:
@@ -132,9 +123,9 @@ def save_driver(
     elif appointment.driver_confirmed_at is None:
         appointment.driver_confirmed_at = now
     appointment.updated_at = now
-    keep = _pickup_key(appointment, appointment.driver_email) if appointment.driver_may_be_emailed else None
+    keep = pickup_key(appointment, appointment.driver_email) if appointment.driver_may_be_emailed else None
     _void_other_notes(appointment, keep)
-    note = _queue_pickup_note(clinic, appointment, now) if keep else None
+    note = queue_pickup_note(clinic, appointment, now) if keep else None
     audit.record(clinic.id, None, "driver_details_saved", "appointment", appointment.id,
                  driver_confirmed=details.confirmed, note_queued=note is not None)
     return note
@@ -150,36 +141,6 @@ def _void_other_notes(appointment: Appointment, keep: str | None) -> None:
     if keep is not None:
         query = query.where(OutboxMessage.dedupe_key != keep)
     db.session.execute(query.values(status=OutboxStatus.VOID), execution_options={"synchronize_session": False})
-
-
-def _queue_pickup_note(clinic: Clinic, appointment: Appointment, now: datetime) -> OutboxMessage | None:
-    """The driver's note: pickup time and place, the patient's first name, nothing clinical."""
-    key = _pickup_key(appointment, appointment.driver_email)
-    existing = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == key))
-    if existing is not None:
-        if existing.status is not OutboxStatus.VOID:
-            return None  # queued or sent already: a second save sends nothing
-        # Voided when the patient named someone else, now named again: free the key.
-        existing.dedupe_key = f"{key}:void{existing.id}"
-        db.session.flush()
-    patient = db.session.get(Patient, appointment.patient_id)
-    assert patient is not None
-    return enqueue(
-        clinic,
-        kind="driver_pickup",
-        dedupe_key=key,
-        to_name=appointment.driver_name,
-        to_email=appointment.driver_email,
-        context={
-            "driver_name": appointment.driver_name,
-            "first_name": patient.full_name.split()[0],
-            # End of the visit plus recovery: when the patient may leave.
-            "pickup": appointment.blocked_until.astimezone(clinic_zone(clinic)),
-        },
-        now=now,
-        # Tied to this version: a moved or cancelled visit voids the note before it goes out.
-        appointment=appointment,
-    )
 
 
 def cancel(clinic: Clinic, appointment: Appointment, now: datetime) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -65,7 +66,10 @@ def request_queue() -> str:
         query = query.where(ConsultationRequest.needs_clinician_review.is_(True))
     page = max(1, request.args.get("page", 1, type=int))
     rows = db.session.scalars(
-        query.order_by(ConsultationRequest.created_at.desc()).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+        query.options(selectinload(ConsultationRequest.preferred_times))  # one query, not one per row
+        .order_by(ConsultationRequest.created_at.desc())
+        .limit(PAGE_SIZE + 1)
+        .offset((page - 1) * PAGE_SIZE)
     ).all()
     counts = dict(
         db.session.execute(

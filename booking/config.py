@@ -36,6 +36,8 @@ API_RATE_LIMIT = "120 per minute"
 
 # Public availability.
 AVAILABILITY_MAX_DAYS = 31
+# Availability answers kept per worker (keyed by the clinic's calendar version); 0 turns it off.
+AVAILABILITY_CACHE_SIZE = 512
 REQUEST_FORM_DAYS = 14  # days of times listed on the form without JavaScript
 
 # Mail (Flask-Mail) and the outbox.

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from booking.api import bp
+from booking.api.cache import ResponseCache
 from booking.extensions import db, limiter
 from booking.models import Clinic, Service, utcnow
 from booking.queries.availability import clinic_zone, find_slots
@@ -34,9 +35,18 @@ def availability(slug: str) -> Response | tuple[Response, int]:
     Query: `service` (slug, required), `from` (YYYY-MM-DD, default today), `days`
     (1..AVAILABILITY_MAX_DAYS, default 7).
     """
-    clinic = db.session.scalar(select(Clinic).where(Clinic.slug == slug))
-    if clinic is None:
+    # One light query first: with the calendar version it decides whether the
+    # cached answer is still right.
+    found = db.session.execute(select(Clinic.id, Clinic.booking_counter).where(Clinic.slug == slug)).first()
+    if found is None:
         return error(404, "No clinic with that name.")
+    key = (found.id, found.booking_counter, utcnow().replace(second=0, microsecond=0),
+           request.args.get("service", ""), request.args.get("from", ""), request.args.get("days", ""))
+    cached = _cache().get(key)
+    if cached is not None:
+        return _json(cached)
+    clinic = db.session.get(Clinic, found.id)
+    assert clinic is not None
     zone = clinic_zone(clinic)
     today = utcnow().astimezone(zone).date()
 
@@ -84,5 +94,21 @@ def availability(slug: str) -> Response | tuple[Response, int]:
         days=days,
         dates=dates,
     )
+    _cache().put(key, response.get_data())
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _cache() -> ResponseCache:
+    cache = current_app.extensions.get("availability_cache")
+    if cache is None:
+        cache = current_app.extensions["availability_cache"] = ResponseCache(
+            current_app.config["AVAILABILITY_CACHE_SIZE"]
+        )
+    return cache
+
+
+def _json(body: bytes) -> Response:
+    response = current_app.response_class(body, mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from booking.domain.availability import local_instant
 from booking.extensions import db
-from booking.models import Chair, ChairKind, Clinic, Service, utcnow
+from booking.models import AppointmentStatus, Chair, ChairKind, Clinic, Service, utcnow
 
 
 @pytest.fixture
@@ -110,3 +110,32 @@ def test_other_clinics_services_are_unknown(client: FlaskClient, make_clinic: An
     db.session.commit()
     assert client.get(url(first, service="only-b")).status_code == 400
     assert client.get(url(second, service="only-b")).status_code == 200
+
+
+def test_cached_answers_follow_every_change(client: FlaskClient, clinic: Clinic, make_appointment: Any) -> None:
+    from booking.models import Closure
+
+    day = tomorrow(clinic)
+    path = url(clinic, service="consult", **{"from": day.isoformat()}, days=1)
+    first = client.get(path).get_json()
+    assert client.get(path).get_json() == first  # served again, from the cache or not
+    eight = local_instant(day, time(8), ZoneInfo(clinic.timezone))
+    assert eight is not None and eight.isoformat() in first["dates"][0]["slots"]
+
+    room = db.session.scalar(select(Chair).filter_by(clinic_id=clinic.id, kind=ChairKind.CONSULT))
+    appointment = make_appointment(clinic, db.session.scalar(select(Service).filter_by(clinic_id=clinic.id, slug="consult")), room, eight)
+    assert eight.isoformat() not in client.get(path).get_json()["dates"][0]["slots"]
+
+    appointment.status = AppointmentStatus.CANCELLED
+    db.session.commit()
+    assert eight.isoformat() in client.get(path).get_json()["dates"][0]["slots"]
+
+    db.session.add(Closure(clinic_id=clinic.id, start_date=day, end_date=day, reason="x"))
+    db.session.commit()
+    assert client.get(path).get_json()["dates"][0]["slots"] == []
+
+    clinic.slot_step_minutes = 60
+    db.session.commit()
+    other = url(clinic, service="consult", **{"from": (day + timedelta(days=1)).isoformat()}, days=1)
+    walls = {v[11:16] for v in client.get(other).get_json()["dates"][0]["slots"]}
+    assert "08:30" not in walls and "09:00" in walls

@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test test-postgres browser-deps migrate outbox clean
+.PHONY: run test test-postgres browser-deps migrate outbox clean bench bench-growth bench-deps
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,34 @@ browser-deps:
 ## make outbox: run the mail worker (see README for cron and systemd)
 outbox: $(VENV)/.installed instance/config.py
 	$(BIN)/flask outbox work
+
+## make bench: benchmarks (bench/README.md). SCALE=10000 (or SCALES=10000,100000), DB=sqlite,postgres,
+## BENCH_ARGS="--duration 30"; results in bench/results/<date>.md and .png
+SCALE ?= 10000
+SCALES ?= $(SCALE)
+DB ?= sqlite,postgres
+BENCH_ARGS ?=
+bench: $(VENV)/.installed-bench bench-deps
+	$(BIN)/python -m bench.run --engines $(DB) --scales $(SCALES) $(BENCH_ARGS)
+
+## make bench-growth: the 10k / 100k / 1M series on PostgreSQL and 10k / 100k on SQLite, in one run
+bench-growth: $(VENV)/.installed-bench bench-deps
+	$(BIN)/python -m bench.run --engines postgres --scales 10000,100000,1000000 $(BENCH_ARGS)
+	$(BIN)/python -m bench.run --engines sqlite --scales 10000,100000 $(BENCH_ARGS)
+
+$(VENV)/.installed-bench: $(VENV)/.installed-dev bench/requirements.txt
+	$(BIN)/pip install --disable-pip-version-check -q -r bench/requirements.txt
+	touch $@
+
+# Load comes from Debian's wrk (a C program, so the load generator stays cheap).
+bench-deps:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else \
+	    echo "wrk is missing: sudo apt-get install wrk" >&2; exit 1; \
+	  fi; \
+	fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -13,13 +13,21 @@ import os
 import sqlite3
 import subprocess
 import time
-from datetime import date, datetime, time as dtime, timezone
+from datetime import date, datetime, timezone
+from datetime import time as dtime
 from typing import Any
 
 import psycopg
 from sqlalchemy import create_engine, inspect
 
-from bench.config import POSTGRES_ADMIN_URL, ROOT, SCRATCH, VENV_BIN, Target, app_environment
+from bench.config import (
+    POSTGRES_ADMIN_URL,
+    ROOT,
+    SCRATCH,
+    VENV_BIN,
+    Target,
+    app_environment,
+)
 from bench.dataset import Dataset
 from bench.rows import TableRows
 from booking import database_uri

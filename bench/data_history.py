@@ -13,8 +13,8 @@ the database holds ten thousand appointments or a million.
 from __future__ import annotations
 
 import random
-from typing import NamedTuple
 from datetime import date, datetime, time, timedelta, timezone
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from bench.data_clinics import ClinicPlan

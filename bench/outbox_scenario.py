@@ -10,8 +10,8 @@ against a fresh sink that counts Message-IDs, so a duplicate would show.
 from __future__ import annotations
 
 import os
-import socket
 import smtplib
+import socket
 import subprocess
 import sys
 import time
@@ -20,7 +20,17 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 
-from bench.config import HOST, OUTBOX_KEY_PREFIX, PYTHON, ROOT, SCRATCH, SMTP_PORT, VENV_BIN, Target, app_environment
+from bench.config import (
+    HOST,
+    OUTBOX_KEY_PREFIX,
+    PYTHON,
+    ROOT,
+    SCRATCH,
+    SMTP_PORT,
+    VENV_BIN,
+    Target,
+    app_environment,
+)
 
 MESSAGES = 10_000
 
@@ -57,7 +67,15 @@ def seed(target: Target, count: int = MESSAGES) -> None:
     from datetime import timedelta
 
     from booking.extensions import db
-    from booking.models import OCCUPYING_STATUSES, Appointment, Clinic, ManageToken, OutboxMessage, OutboxStatus, utcnow
+    from booking.models import (
+        OCCUPYING_STATUSES,
+        Appointment,
+        Clinic,
+        ManageToken,
+        OutboxMessage,
+        OutboxStatus,
+        utcnow,
+    )
 
     with _app(target).app_context():
         clean(target)

@@ -26,7 +26,12 @@ from bench import explain_plans, outbox_scenario, profile_views
 from bench.config import RESULTS, ROOT, Target
 from bench.prepare_data import prepare
 from bench.report import write_markdown, write_plot
-from bench.web_scenarios import SCENARIOS, remove_submissions, run_app_scenario, run_floor
+from bench.web_scenarios import (
+    SCENARIOS,
+    remove_submissions,
+    run_app_scenario,
+    run_floor,
+)
 from bench.wrk_load import LoadShape, wrk_binary
 
 
@@ -47,11 +52,11 @@ def _machine() -> str:
 
 def code_version() -> str:
     """The app code measured: HEAD, plus a hash of uncommitted changes under booking/ and templates/."""
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False)
     diff = subprocess.run(["git", "diff", "HEAD", "--", "booking", "templates", "migrations"], cwd=ROOT,
                           capture_output=True, text=True)
     untracked = subprocess.run(["git", "ls-files", "--others", "--exclude-standard", "booking", "templates"],
-                               cwd=ROOT, capture_output=True, text=True)
+                               cwd=ROOT, capture_output=True, text=True, check=False)
     dirty = diff.stdout + untracked.stdout
     suffix = "+dirty-" + hashlib.sha1(dirty.encode()).hexdigest()[:7] if dirty.strip() else ""
     return (head.stdout.strip() or "unknown") + suffix

@@ -85,7 +85,7 @@ class Appointment(Base):
         # Windowed look-ups: one chair's day, one clinic's day, one patient's history.
         Index("ix_appointment_chair_start", "chair_id", "starts_at"),
         Index("ix_appointment_clinic_start", "clinic_id", "starts_at"),
-        Index("ix_appointment_patient", "patient_id", "starts_at"),
+        Index("ix_appointment_patient", "clinic_id", "patient_id", "starts_at"),
         # No two occupying appointments may hold one chair at once, recovery included.
         ExcludeConstraint(
             (literal_column("chair_id"), "="),

@@ -87,6 +87,7 @@ class ConsultationRequest(Base):
         ForeignKeyConstraint(["clinic_id", "service_id"], ["service.clinic_id", "service.id"]),
         ForeignKeyConstraint(["clinic_id", "patient_id"], ["patient.clinic_id", "patient.id"]),
         Index("ix_consultation_request_queue", "clinic_id", "status", "created_at"),
+        Index("ix_consultation_request_patient", "clinic_id", "patient_id"),
         CheckConstraint("consent_privacy", name="privacy_consent"),
         CheckConstraint("consent_email OR consent_phone", name="contact_consent"),
     )

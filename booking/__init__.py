@@ -63,9 +63,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
 
     from booking import api, auth, dashboard, errors, manage, public
-    from booking.queries import calendar_version  # noqa: F401  (keeps availability caches honest)
     from booking.auth.sessions import init_idle_timeout
     from booking.cli import register_cli
+    from booking.queries import calendar_version  # noqa: F401  (keeps availability caches honest)
     from booking.security import init_security_headers
     from booking.templating import register_filters
 

@@ -44,10 +44,8 @@ def outbox_work(once: bool, idle: float | None) -> None:
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Create (or refresh) the demo clinics."""
-    from booking.demo import seed_demo
+    from booking.demo import DEMO_STAFF, seed_demo
     from booking.queries.availability import clinic_zone
-
-    from booking.demo import DEMO_STAFF
 
     clinics = seed_demo(utcnow().date())
     db.session.commit()

@@ -5,8 +5,8 @@ import smtplib
 
 from flask import current_app
 from flask_limiter import Limiter
-from flask_login import LoginManager
 from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_mail import Connection, Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy

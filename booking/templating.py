@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time as babel_time
+from babel.dates import format_date
+from babel.dates import format_time as babel_time
 from flask import Flask
 
 DEFAULT_LOCALE = "en_US"

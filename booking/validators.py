@@ -6,7 +6,8 @@ import unicodedata
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from wtforms import Field, Form, ValidationError
+from wtforms import EmailField, Field, Form, StringField, TelField, ValidationError
+from wtforms.validators import DataRequired, Length
 
 # Bidirectional overrides can disguise a name; they have no place in a form.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -69,3 +70,27 @@ class PhoneNumber:
         if not phonenumbers.is_valid_number(number):
             raise ValidationError("That phone number does not look valid. Please check it.")
         field.data = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def name_field(label: str, required: str, whose: str = "The name") -> StringField:
+    """A person's name: 2 to 120 plain characters."""
+    return StringField(
+        label,
+        filters=[strip],
+        validators=[
+            DataRequired(required),
+            Length(min=2, max=120, message=f"{whose} should be 2 to 120 characters."),
+            PlainText(),
+        ],
+    )
+
+
+def phone_field(label: str, required: str) -> TelField:
+    """A phone number, stored in E.164 (read in the form's `phone_region`)."""
+    return TelField(label, filters=[strip], validators=[DataRequired(required), Length(max=32), PlainText(), PhoneNumber()])
+
+
+def email_field(label: str, required: str | None = None) -> EmailField:
+    """An email address, normalised; optional when `required` is None."""
+    first = [DataRequired(required)] if required else []
+    return EmailField(label, filters=[strip], validators=[*first, Length(max=254), PlainText(), EmailAddress()])

@@ -18,7 +18,15 @@ from booking.domain.appointment_flow import IllegalStatusChange, can_set, set_st
 from booking.domain.booking import InvalidBooking, SlotTaken, reschedule
 from booking.domain.permissions import Permission
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus, Chair, OutboxMessage, Patient, Service, utcnow
+from booking.models import (
+    Appointment,
+    AppointmentStatus,
+    Chair,
+    OutboxMessage,
+    Patient,
+    Service,
+    utcnow,
+)
 from booking.queries.schedule import local_day
 
 # Status buttons staff see; cancelling has its own form with a reason.

@@ -10,11 +10,23 @@ from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from booking.dashboard import bp
-from booking.dashboard.context import actor_id, current_clinic, current_role, requires, scoped_or_404
+from booking.dashboard.context import (
+    actor_id,
+    current_clinic,
+    current_role,
+    requires,
+    scoped_or_404,
+)
 from booking.dashboard.forms import BookTimeForm
 from booking.dashboard.slot_picker import day_slots, slot_taken_message
 from booking.domain import audit
-from booking.domain.booking import BookingSpec, ConsultFirst, InvalidBooking, SlotTaken, book
+from booking.domain.booking import (
+    BookingSpec,
+    ConsultFirst,
+    InvalidBooking,
+    SlotTaken,
+    book,
+)
 from booking.domain.permissions import Permission, can
 from booking.extensions import db
 from booking.models import Appointment, ConsultationRequest, Patient, Service, utcnow

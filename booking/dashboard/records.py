@@ -21,7 +21,15 @@ from booking.domain import audit
 from booking.domain.availability import day_bounds
 from booking.domain.permissions import Permission
 from booking.extensions import db
-from booking.models import Appointment, AuditEvent, Chair, Patient, Service, StaffUser, utcnow
+from booking.models import (
+    Appointment,
+    AuditEvent,
+    Chair,
+    Patient,
+    Service,
+    StaffUser,
+    utcnow,
+)
 
 MAX_EXPORT_DAYS = 366
 AUDIT_PAGE_SIZE = 50

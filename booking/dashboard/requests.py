@@ -12,7 +12,13 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from booking.dashboard import bp
-from booking.dashboard.context import actor_id, current_clinic, current_role, requires, scoped_or_404
+from booking.dashboard.context import (
+    actor_id,
+    current_clinic,
+    current_role,
+    requires,
+    scoped_or_404,
+)
 from booking.dashboard.forms import BookTimeForm, ReviewForm, StatusForm
 from booking.dashboard.slot_picker import day_slots, slot_taken_message
 from booking.domain import audit

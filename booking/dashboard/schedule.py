@@ -13,7 +13,12 @@ from booking.domain.permissions import Permission
 from booking.extensions import db
 from booking.models import OpeningHours, utcnow
 from booking.queries.availability import clinic_zone, window_of
-from booking.queries.schedule import clinic_chairs, day_entries, entries_between, local_day
+from booking.queries.schedule import (
+    clinic_chairs,
+    day_entries,
+    entries_between,
+    local_day,
+)
 
 FLAG_LABELS = {
     "new_patient": ("New patient", ""),

@@ -8,13 +8,24 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from booking.dashboard import bp
-from booking.dashboard.context import actor_id, current_clinic, current_role, requires, scoped_or_404
+from booking.dashboard.context import (
+    actor_id,
+    current_clinic,
+    current_role,
+    requires,
+    scoped_or_404,
+)
 from booking.dashboard.forms import SeriesBookForm, SeriesPlanForm
 from booking.dashboard.slot_picker import slot_taken_message
 from booking.domain.availability import local_instant
 from booking.domain.booking import ConsultFirst, InvalidBooking
 from booking.domain.permissions import Permission, can
-from booking.domain.series import PlannedSession, SeriesImpossible, SeriesRules, plan_series
+from booking.domain.series import (
+    PlannedSession,
+    SeriesImpossible,
+    SeriesRules,
+    plan_series,
+)
 from booking.domain.series_booking import SeriesConflict, book_series
 from booking.extensions import db
 from booking.models import Patient, Service, utcnow

@@ -21,7 +21,13 @@ from booking.dashboard.settings_forms import (
 from booking.domain.availability import day_bounds
 from booking.domain.permissions import Permission
 from booking.extensions import db
-from booking.models import OCCUPYING_STATUSES, Appointment, Closure, OpeningHours, utcnow
+from booking.models import (
+    OCCUPYING_STATUSES,
+    Appointment,
+    Closure,
+    OpeningHours,
+    utcnow,
+)
 
 
 def overlapping(ranges: Sequence[OpeningHours], opens: time, closes: time) -> OpeningHours | None:

@@ -8,7 +8,12 @@ from werkzeug.wrappers import Response
 from booking.dashboard import bp
 from booking.dashboard.context import current_clinic, requires, scoped_or_404
 from booking.dashboard.settings import INVALID, back_to, record_change, render_settings
-from booking.dashboard.settings_forms import ActionForm, ChairForm, ChairRenameForm, ServiceForm
+from booking.dashboard.settings_forms import (
+    ActionForm,
+    ChairForm,
+    ChairRenameForm,
+    ServiceForm,
+)
 from booking.domain.permissions import Permission
 from booking.extensions import db
 from booking.models import OCCUPYING_STATUSES, Appointment, Chair, Service, utcnow

@@ -18,7 +18,8 @@ from flask import current_app
 from flask_mail import Connection, Message
 from sqlalchemy import select
 
-from booking.domain.reminders import KINDS as REMINDER_KINDS, LATE_GRACE
+from booking.domain.reminders import KINDS as REMINDER_KINDS
+from booking.domain.reminders import LATE_GRACE
 from booking.domain.tokens import issue_token
 from booking.extensions import db, mail
 from booking.mail.outbox import MANAGE_URL_PLACEHOLDER

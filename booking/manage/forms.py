@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectMultipleField, StringField, TelField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import BooleanField, SelectMultipleField
+from wtforms.validators import ValidationError
 
 from booking.domain.patient_actions import MAX_TIMES, DriverDetails
-from booking.validators import EmailAddress, PhoneNumber, PlainText, strip
+from booking.validators import email_field, name_field, phone_field
 
 
 class ActionForm(FlaskForm):
@@ -18,25 +18,9 @@ class ActionForm(FlaskForm):
 class DriverForm(FlaskForm):
     """Who drives the patient home, and whether the clinic may email them the pickup time."""
 
-    name = StringField(
-        "Driver's or support person's name",
-        filters=[strip],
-        validators=[
-            DataRequired("Enter your driver's name."),
-            Length(min=2, max=120, message="The name should be 2 to 120 characters."),
-            PlainText(),
-        ],
-    )
-    phone = TelField(
-        "Their phone number",
-        filters=[strip],
-        validators=[DataRequired("Enter your driver's phone number."), Length(max=32), PlainText(), PhoneNumber()],
-    )
-    email = EmailField(
-        "Their email (optional)",
-        filters=[strip],
-        validators=[Length(max=254), PlainText(), EmailAddress()],
-    )
+    name = name_field("Driver's or support person's name", "Enter your driver's name.")
+    phone = phone_field("Their phone number", "Enter your driver's phone number.")
+    email = email_field("Their email (optional)")
     may_email = BooleanField("Send my driver a note with the pickup time")
     confirmed = BooleanField("My driver is confirmed: they know the day and time and will take me home")
 

@@ -56,7 +56,6 @@ from booking.queries.availability import clinic_zone
 from booking.templating import format_day, format_time
 
 
-
 def _rate_limit() -> str:
     return str(current_app.config["MANAGE_RATE_LIMIT"])
 

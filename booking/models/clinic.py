@@ -7,10 +7,10 @@ from datetime import date, datetime, time
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Index,
     Date,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     String,
     Text,
@@ -21,7 +21,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.models.base import Base, UTCDateTime, str_enum, utcnow
-
 
 RESERVED_SLUGS = ("api", "dashboard", "manage", "staff", "static")
 

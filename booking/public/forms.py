@@ -7,12 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    EmailField,
     RadioField,
     SelectChoice,
     SelectMultipleField,
     StringField,
-    TelField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
@@ -20,7 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from booking.domain.intake import MAX_PREFERRED_TIMES, RequestDetails
 from booking.domain.screening import SCREENING_QUESTIONS
 from booking.models import Answer, Concern
-from booking.validators import EmailAddress, PhoneNumber, PlainText, strip
+from booking.validators import PlainText, email_field, name_field, phone_field, strip
 
 CONCERN_CHOICES = [
     SelectChoice(Concern.DEPRESSION.value, "Depression"),
@@ -54,25 +52,9 @@ class ConsultationRequestForm(FlaskForm):
     """What a prospective patient fills in to ask for a consultation."""
 
     service = RadioField("Type of consultation", validators=[InputRequired("Choose a consultation type.")])
-    full_name = StringField(
-        "Full name",
-        filters=[strip],
-        validators=[
-            DataRequired("Enter your full name."),
-            Length(min=2, max=120, message="Your name should be 2 to 120 characters."),
-            PlainText(),
-        ],
-    )
-    email = EmailField(
-        "Email",
-        filters=[strip],
-        validators=[DataRequired("Enter your email address."), Length(max=254), PlainText(), EmailAddress()],
-    )
-    phone = TelField(
-        "Phone",
-        filters=[strip],
-        validators=[DataRequired("Enter a phone number."), Length(max=32), PlainText(), PhoneNumber()],
-    )
+    full_name = name_field("Full name", "Enter your full name.", whose="Your name")
+    email = email_field("Email", "Enter your email address.")
+    phone = phone_field("Phone", "Enter a phone number.")
     date_of_birth = DateField(
         "Date of birth",
         validators=[DataRequired("Enter your date of birth as a full date.")],

@@ -344,24 +344,3 @@ class TestCsrf:
         token = csrf_from(client, f"{url}/cancel")
         assert client.post(f"{url}/cancel", data={"csrf_token": token}).status_code == 303
         assert reloaded(appt).status is AppointmentStatus.CANCELLED
-
-
-def test_staff_moving_the_visit_sends_the_driver_a_new_note(make_clinic: Any, make_appointment: Any, ctx: None) -> None:
-    from sqlalchemy import select
-
-    from booking.domain.booking import reschedule
-    from booking.domain.patient_actions import DriverDetails, save_driver
-    from booking.extensions import db
-    from booking.models import OutboxMessage, OutboxStatus, utcnow
-    from tests.conftest import chairs, days_ahead, local, service
-
-    clinic = make_clinic()
-    appointment = make_appointment(clinic, service(clinic, "infusion"), chairs(clinic)[0], local(clinic, days_ahead(clinic, 4), 9))
-    save_driver(clinic, appointment, DriverDetails(name="Dana Driver", phone="+13125550199",
-                                                  email="dana@example.com", may_email=True, confirmed=True), utcnow())
-    db.session.commit()
-    reschedule(clinic, appointment, local(clinic, days_ahead(clinic, 5), 13), None, actor_id=None, now=utcnow())
-    db.session.commit()
-    notes = db.session.scalars(select(OutboxMessage).filter_by(kind="driver_pickup").order_by(OutboxMessage.id)).all()
-    assert [n.status for n in notes] == [OutboxStatus.VOID, OutboxStatus.PENDING]
-    assert notes[1].appointment_version == appointment.version

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime, timezone
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -94,3 +95,23 @@ def email_field(label: str, required: str | None = None) -> EmailField:
     """An email address, normalised; optional when `required` is None."""
     first = [DataRequired(required)] if required else []
     return EmailField(label, filters=[strip], validators=[*first, Length(max=254), PlainText(), EmailAddress()])
+
+
+def chosen_times(values: list[str] | None, most: int) -> list[datetime]:
+    """Posted start times (ISO 8601 with offset), de-duplicated, as aware UTC.
+
+    Raises ValidationError for more than `most`, or one that is not understood.
+    """
+    unique = list(dict.fromkeys(v for v in values or [] if v))
+    if len(unique) > most:
+        raise ValidationError(f"Choose at most {most} times.")
+    times = []
+    for value in unique:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError as error:
+            raise ValidationError("One of the chosen times was not understood.") from error
+        if moment.tzinfo is None:
+            raise ValidationError("One of the chosen times was not understood.")
+        times.append(moment.astimezone(timezone.utc))
+    return times

@@ -4,8 +4,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask, g
@@ -13,8 +13,8 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select, text
 
 from booking import create_app, database_uri
-from booking.extensions import db, limiter
 from booking.domain.availability import local_instant
+from booking.extensions import db, limiter
 from booking.models import (
     Answer,
     Appointment,

@@ -1,14 +1,14 @@
 """Forms on the patient's appointment page: driver details and other times."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField
 from wtforms.validators import ValidationError
 
 from booking.domain.patient_actions import MAX_TIMES, DriverDetails
-from booking.validators import email_field, name_field, phone_field
+from booking.validators import chosen_times, email_field, name_field, phone_field
 
 
 class ActionForm(FlaskForm):
@@ -55,18 +55,7 @@ class RescheduleForm(FlaskForm):
 
     def validate_times(self, field: SelectMultipleField) -> None:
         """One to three well-formed times."""
-        values = list(dict.fromkeys(v for v in field.data or [] if v))
-        if not values:
+        if not any(field.data or []):
             raise ValidationError("Choose at least one time.")
-        if len(values) > MAX_TIMES:
-            raise ValidationError(f"Choose at most {MAX_TIMES} times.")
-        chosen = []
-        for value in values:
-            try:
-                moment = datetime.fromisoformat(value)
-            except ValueError as error:
-                raise ValidationError("One of the chosen times was not understood.") from error
-            if moment.tzinfo is None:
-                raise ValidationError("One of the chosen times was not understood.")
-            chosen.append(moment.astimezone(timezone.utc))
+        chosen = chosen_times(field.data, MAX_TIMES)
         self.chosen = chosen

@@ -1,7 +1,7 @@
 """The consultation request form."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -18,7 +18,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from booking.domain.intake import MAX_PREFERRED_TIMES, RequestDetails
 from booking.domain.screening import SCREENING_QUESTIONS
 from booking.models import Answer, Concern
-from booking.validators import PlainText, email_field, name_field, phone_field, strip
+from booking.validators import (
+    PlainText,
+    chosen_times,
+    email_field,
+    name_field,
+    phone_field,
+    strip,
+)
 
 CONCERN_CHOICES = [
     SelectChoice(Concern.DEPRESSION.value, "Depression"),
@@ -115,18 +122,7 @@ class ConsultationRequestForm(FlaskForm):
 
     def validate_preferred_times(self, field: SelectMultipleField) -> None:
         """Up to three well-formed times, or none if the patient asks for a call."""
-        values = list(dict.fromkeys(v for v in field.data or [] if v))
-        if len(values) > MAX_PREFERRED_TIMES:
-            raise ValidationError(f"Choose at most {MAX_PREFERRED_TIMES} times.")
-        times = []
-        for value in values:
-            try:
-                moment = datetime.fromisoformat(value)
-            except ValueError as error:
-                raise ValidationError("One of the chosen times was not understood.") from error
-            if moment.tzinfo is None:
-                raise ValidationError("One of the chosen times was not understood.")
-            times.append(moment.astimezone(timezone.utc))
+        times = chosen_times(field.data, MAX_PREFERRED_TIMES)
         if not times and not self.call_me.data:
             raise ValidationError("Choose at least one time, or tick “Please call me”.")
         self.chosen_times = tuple(times)

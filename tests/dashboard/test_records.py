@@ -13,7 +13,15 @@ from sqlalchemy import select
 from booking.dashboard.records import csv_safe
 from booking.domain import audit
 from booking.extensions import db
-from booking.models import Appointment, AuditEvent, Chair, Clinic, Patient, Role, Service
+from booking.models import (
+    Appointment,
+    AuditEvent,
+    Chair,
+    Clinic,
+    Patient,
+    Role,
+    Service,
+)
 
 
 def service(clinic: Clinic, slug: str) -> Service:

@@ -9,7 +9,15 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Chair, ChairKind, Clinic, Closure, OpeningHours
-from tests.dashboard.test_settings import admin, chair_named, clinic, count, events, fresh, hours_of
+from tests.dashboard.test_settings import (
+    admin,
+    chair_named,
+    clinic,
+    count,
+    events,
+    fresh,
+    hours_of,
+)
 
 __all__ = ["admin", "clinic"]  # fixtures used by name
 

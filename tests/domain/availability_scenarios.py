@@ -19,11 +19,8 @@ from booking.domain.availability import (
     Slot,
     free_slots,
 )
+from tests.domain.availability_cases import CHICAGO, LONDON, NEW_YORK, UTC
 
-UTC = timezone.utc
-CHICAGO = ZoneInfo("America/Chicago")
-LONDON = ZoneInfo("Europe/London")
-NEW_YORK = ZoneInfo("America/New_York")
 ZONES = [CHICAGO, LONDON, NEW_YORK]
 
 # Sundays on which the clocks change.

@@ -124,7 +124,7 @@ def main() -> None:
           f"({cpu / args.repeat * 1000:.2f} ms CPU in this process)")
     if profiler is not None:
         profiler.stop()
-        print(profiler.output_text(unicode=False, color=False, show_all=False))
+        print(profiler.output_text(unicode=False, color=False, show_all=bool(os.environ.get("PROFILE_ALL"))))
         if args.html:
             with open(args.html, "w") as handle:
                 handle.write(profiler.output_html())

@@ -30,7 +30,10 @@ PROXY_FIX_X_FOR = 0
 
 # Rate limits (Flask-Limiter). Use redis://127.0.0.1:6379 with several workers.
 RATELIMIT_STORAGE_URI = "memory://"
-RATELIMIT_HEADERS_ENABLED = True
+# X-RateLimit-* headers on every answer cost two more storage round trips per
+# request (measured: a quarter of a cached availability answer); a refused
+# request still gets Retry-After (booking/errors.py).
+RATELIMIT_HEADERS_ENABLED = False
 REQUEST_FORM_RATE_LIMIT = "5 per minute;20 per hour"
 API_RATE_LIMIT = "120 per minute"
 

@@ -1,9 +1,14 @@
 """Friendly error pages (JSON under /api/)."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+import time
+
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from booking.extensions import limiter
 
 _MESSAGES = {
     400: ("Something was wrong with that request", "Please go back and try again."),
@@ -36,6 +41,14 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[object, int]:
         return _render(error.code or 500)
+
+    @app.errorhandler(429)
+    def too_many_requests(error: HTTPException) -> Response:
+        response = make_response(_render(429))
+        limit = limiter.current_limit
+        if limit is not None:
+            response.headers["Retry-After"] = str(max(1, int(limit.reset_at - time.time())))
+        return response
 
     @app.errorhandler(500)
     def server_error(error: Exception) -> tuple[object, int]:

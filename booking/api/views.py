@@ -13,6 +13,7 @@ from booking.api.cache import ResponseCache
 from booking.extensions import db, limiter
 from booking.models import Clinic, Service, utcnow
 from booking.queries.availability import clinic_zone, find_slots
+from booking.queries.calendar_version import clinic_version
 
 
 def error(status: int, message: str, field: str | None = None) -> tuple[Response, int]:
@@ -37,15 +38,16 @@ def availability(slug: str) -> Response | tuple[Response, int]:
     """
     # One light query first: with the calendar version it decides whether the
     # cached answer is still right.
-    found = db.session.execute(select(Clinic.id, Clinic.booking_counter).where(Clinic.slug == slug)).first()
+    found = clinic_version(slug)
     if found is None:
         return error(404, "No clinic with that name.")
-    key = (found.id, found.booking_counter, utcnow().replace(second=0, microsecond=0),
+    clinic_id, version = found
+    key = (clinic_id, version, utcnow().replace(second=0, microsecond=0),
            request.args.get("service", ""), request.args.get("from", ""), request.args.get("days", ""))
     cached = _cache().get(key)
     if cached is not None:
         return _json(cached)
-    clinic = db.session.get(Clinic, found.id)
+    clinic = db.session.get(Clinic, clinic_id)
     assert clinic is not None
     zone = clinic_zone(clinic)
     today = utcnow().astimezone(zone).date()

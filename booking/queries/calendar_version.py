@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from itertools import chain
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import event, update
+from sqlalchemy import Engine, bindparam, event, select, update
 from sqlalchemy.orm import Session
 
+from booking.extensions import db
 from booking.models import Appointment, Chair, Clinic, Closure, OpeningHours, Service
 
 _TRACKED = (Appointment, OpeningHours, Closure, Chair, Service)
@@ -32,3 +34,30 @@ def bump_calendar_versions(session: Session, flush_context: Any, instances: Any)
             update(Clinic).where(Clinic.id == clinic_id).values(booking_counter=Clinic.booking_counter + 1),
             execution_options={"synchronize_session": False},
         )
+
+
+# Built once: the same statement object each time skips SQLAlchemy's per-call
+# construction and result-column adaptation.
+_VERSION_BY_SLUG = select(Clinic.id, Clinic.booking_counter).where(Clinic.slug == bindparam("slug"))
+
+
+def clinic_version(slug: str) -> tuple[int, int] | None:
+    """The clinic's id and calendar version, or None if no clinic has that slug.
+
+    Read on an autocommit connection: one round trip, with no BEGIN and ROLLBACK
+    around it, which is most of what a cached availability answer costs.
+    """
+    with _autocommit_engine().connect() as connection:
+        row = connection.execute(_VERSION_BY_SLUG, {"slug": slug}).first()
+    return None if row is None else (row.id, row.booking_counter)
+
+
+def _autocommit_engine() -> Engine:
+    engine = db.engine
+    autocommit = _AUTOCOMMIT.get(engine)
+    if autocommit is None:
+        autocommit = _AUTOCOMMIT[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return autocommit
+
+
+_AUTOCOMMIT: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()

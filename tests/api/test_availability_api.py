@@ -139,3 +139,20 @@ def test_cached_answers_follow_every_change(client: FlaskClient, clinic: Clinic,
     other = url(clinic, service="consult", **{"from": (day + timedelta(days=1)).isoformat()}, days=1)
     walls = {v[11:16] for v in client.get(other).get_json()["dates"][0]["slots"]}
     assert "08:30" not in walls and "09:00" in walls
+
+
+class TestRateLimit:
+    @pytest.fixture
+    def config_overrides(self) -> dict[str, Any]:
+        return {"API_RATE_LIMIT": "3 per minute"}
+
+    def test_cached_answers_still_count_and_refusals_say_when_to_retry(
+        self, client: FlaskClient, clinic: Clinic
+    ) -> None:
+        path = url(clinic, service="consult", days=1)
+        bodies = [client.get(path).get_json() for _ in range(3)]
+        assert bodies[0] == bodies[2]  # the later ones come from the cache
+        refused = client.get(path)
+        assert refused.status_code == 429
+        assert refused.get_json()["error"]["status"] == 429
+        assert 1 <= int(refused.headers["Retry-After"]) <= 60

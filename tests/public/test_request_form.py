@@ -296,6 +296,8 @@ class TestRateLimit:
         response = post(client, clinic, form_data(clinic))
         assert response.status_code == 429
         assert "Please wait a moment" in response.get_data(as_text=True)
+        assert 1 <= int(response.headers["Retry-After"]) <= 60
+        assert "X-RateLimit-Limit" not in response.headers  # headers off: two storage round trips saved
         assert _count(ConsultationRequest) == 0
         # Reading the form is not limited.
         assert client.get(f"/{clinic.slug}/request").status_code == 200

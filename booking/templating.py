@@ -1,7 +1,8 @@
 """Jinja filters that show instants in a clinic's own timezone and locale (Babel)."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -24,19 +25,32 @@ def _plain(text: str) -> str:
 
 def format_time(moment: datetime, tz: str, locale: str = DEFAULT_LOCALE) -> str:
     """Local clock time, e.g. "9:30 AM" (en_US) or "09:30" (en_GB)."""
-    return _plain(babel_time(in_zone(moment, tz), format="short", locale=locale))
+    local = in_zone(moment, tz)
+    return _clock_time(local.hour, local.minute, locale)
 
 
 def format_day(day: date | datetime, tz: str | None = None, locale: str = DEFAULT_LOCALE) -> str:
     """A weekday and date, e.g. "Tuesday, March 3, 2026" (en_US), "Tuesday 3 March 2026" (en_GB)."""
     if isinstance(day, datetime):
         day = in_zone(day, tz).date() if tz else day.date()
-    return _plain(format_date(day, format="full", locale=locale))
+    return _date_in(day, "full", locale)
 
 
 def format_short_day(day: date, locale: str = DEFAULT_LOCALE) -> str:
     """Compact date for a date strip, e.g. "Tue, Mar 3"."""
-    return _plain(format_date(day, format="EEE, MMM d", locale=locale))
+    return _date_in(day, "EEE, MMM d", locale)
+
+
+# Babel resolves the locale's patterns on every call; pages list the same few
+# clock times and dates many times over, so the formatted strings are kept.
+@lru_cache(maxsize=4096)
+def _clock_time(hour: int, minute: int, locale: str) -> str:
+    return _plain(babel_time(time(hour, minute), format="short", locale=locale))
+
+
+@lru_cache(maxsize=4096)
+def _date_in(day: date, pattern: str, locale: str) -> str:
+    return _plain(format_date(day, format=pattern, locale=locale))
 
 
 def format_short_day_of(moment: datetime, tz: str, locale: str = DEFAULT_LOCALE) -> str:

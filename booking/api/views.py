@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from booking.api import bp
-from booking.api.cache import ResponseCache
+from booking.caching import availability_cache, this_minute
 from booking.extensions import db, limiter
 from booking.models import Clinic, Service, utcnow
 from booking.queries.availability import clinic_zone, find_slots
@@ -42,9 +42,9 @@ def availability(slug: str) -> Response | tuple[Response, int]:
     if found is None:
         return error(404, "No clinic with that name.")
     clinic_id, version = found
-    key = (clinic_id, version, utcnow().replace(second=0, microsecond=0),
+    key = (clinic_id, version, this_minute(utcnow()),
            request.args.get("service", ""), request.args.get("from", ""), request.args.get("days", ""))
-    cached = _cache().get(key)
+    cached = availability_cache("api").get(key)
     if cached is not None:
         return _json(cached)
     clinic = db.session.get(Clinic, clinic_id)
@@ -96,18 +96,9 @@ def availability(slug: str) -> Response | tuple[Response, int]:
         days=days,
         dates=dates,
     )
-    _cache().put(key, response.get_data())
+    availability_cache("api").put(key, response.get_data())
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _cache() -> ResponseCache:
-    cache = current_app.extensions.get("availability_cache")
-    if cache is None:
-        cache = current_app.extensions["availability_cache"] = ResponseCache(
-            current_app.config["AVAILABILITY_CACHE_SIZE"]
-        )
-    return cache
 
 
 def _json(body: bytes) -> Response:

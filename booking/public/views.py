@@ -18,6 +18,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from booking.caching import availability_cache, this_minute
 from booking.domain.availability import Slot
 from booking.domain.errors import InvalidRequest, PreferredTimeUnavailable
 from booking.domain.instructions import instructions_for
@@ -70,11 +71,19 @@ def _today(clinic: Clinic) -> date:
 
 
 def _slots_by_day(clinic: Clinic, service: Service) -> dict[date, list[Slot]]:
-    days = current_app.config["REQUEST_FORM_DAYS"]
-    grouped: dict[date, list[Slot]] = defaultdict(list)
-    for slot in find_slots(clinic, service, _today(clinic), days, utcnow()):
-        grouped[slot.start.date()].append(slot)
-    return dict(grouped)
+    """The form's list of free times, kept per worker until the calendar changes."""
+    days, now = current_app.config["REQUEST_FORM_DAYS"], utcnow()
+    first_day = _today(clinic)
+    key = (clinic.id, clinic.booking_counter, this_minute(now), service.id, first_day, days)
+    cache = availability_cache("request_form")
+    grouped: dict[date, list[Slot]] | None = cache.get(key)
+    if grouped is None:
+        grouped = defaultdict(list)
+        for slot in find_slots(clinic, service, first_day, days, now):
+            grouped[slot.start.date()].append(slot)
+        grouped = dict(grouped)
+        cache.put(key, grouped)
+    return grouped
 
 
 def _render_form(

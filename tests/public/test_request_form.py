@@ -89,6 +89,17 @@ def test_form_page_lists_free_times(client: FlaskClient, clinic: Clinic) -> None
     assert 'name="website"' in page  # the honeypot is there
 
 
+def test_form_stops_offering_a_time_once_it_is_booked(
+    client: FlaskClient, clinic: Clinic, make_appointment: Any
+) -> None:
+    first = _free_times(clinic)[0]
+    assert f'value="{first}"' in client.get(f"/{clinic.slug}/request").get_data(as_text=True)
+    assert f'value="{first}"' in client.get(f"/{clinic.slug}/request").get_data(as_text=True)  # cached
+    room = db.session.scalar(select(Chair).filter_by(clinic_id=clinic.id, kind=ChairKind.CONSULT))
+    make_appointment(clinic, _service(clinic, "consult"), room, datetime.fromisoformat(first))
+    assert f'value="{first}"' not in client.get(f"/{clinic.slug}/request").get_data(as_text=True)
+
+
 def test_valid_request_is_stored_with_one_outbox_row(client: FlaskClient, clinic: Clinic) -> None:
     data = form_data(clinic)
     response = post(client, clinic, data)

@@ -154,6 +154,8 @@ def request_form(slug: str) -> Response | tuple[str, int]:
     service = next(s for s in services if s.slug == form.service.data)
     try:
         created = submit_request(clinic, service, form.details(), utcnow())
+        # Read before the commit expires them, which would cost two more queries.
+        received = {"clinic": clinic.id, "request": created.id}
         db.session.commit()
     except PreferredTimeUnavailable as error:
         db.session.rollback()
@@ -172,7 +174,7 @@ def request_form(slug: str) -> Response | tuple[str, int]:
     except InvalidRequest:
         db.session.rollback()
         return _render_form(clinic, form, services, 422, "Please check the form and try again.")
-    session["received"] = {"clinic": clinic.id, "request": created.id}
+    session["received"] = received
     return redirect(url_for("public.request_received", slug=slug), 303)
 
 

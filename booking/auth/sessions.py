@@ -6,10 +6,11 @@ import time
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from booking.extensions import db, login
-from booking.models import StaffUser
+from booking.models import Membership, StaffUser
 
 KNOWN_DEVICE_COOKIE = "known_device"
 
@@ -21,7 +22,10 @@ def load_user(identity: str) -> StaffUser | None:
         user_id, version = (int(part) for part in identity.split(":"))
     except ValueError:
         return None
-    user = db.session.get(StaffUser, user_id)
+    # Their clinics come in the same query: every dashboard page needs them.
+    user = db.session.get(
+        StaffUser, user_id, options=[joinedload(StaffUser.memberships).joinedload(Membership.clinic)]
+    )
     if user is None or not user.active or user.session_version != version:
         return None
     return user

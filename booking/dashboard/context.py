@@ -32,7 +32,7 @@ def load_clinic() -> Response | None:
             abort(403)
         clinic_id, role = membership.clinic_id, membership.role
         session["clinic_id"] = clinic_id
-    g.clinic = db.session.get(Clinic, clinic_id)
+    g.clinic = db.session.get(Clinic, clinic_id)  # loaded with the user: no query
     g.role = role
     return None
 
@@ -42,8 +42,7 @@ def inject() -> dict[str, Any]:
     """Template helpers: the clinic, the role, permission checks, one's clinics."""
     if not current_user.is_authenticated or "clinic" not in g:
         return {}
-    ids = [m.clinic_id for m in current_user.memberships]
-    clinics = db.session.scalars(select(Clinic).where(Clinic.id.in_(ids)).order_by(Clinic.name)).all()
+    clinics = sorted((m.clinic for m in current_user.memberships), key=lambda c: c.name)
     return {
         "clinic": g.clinic,
         "role": g.role,

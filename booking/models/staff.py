@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -17,6 +17,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.models.base import Base, UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from booking.models.clinic import Clinic
 
 
 class Role(enum.Enum):
@@ -80,6 +83,7 @@ class Membership(Base):
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
 
     staff: Mapped[StaffUser] = relationship(back_populates="memberships")
+    clinic: Mapped[Clinic] = relationship()
 
 
 class AuditEvent(Base):

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
-export FLASK_APP := wsgi
+export FLASK_APP := booking
 
 .PHONY: run test test-postgres browser-deps migrate outbox clean bench bench-growth bench-deps
 

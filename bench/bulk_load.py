@@ -53,7 +53,7 @@ def recreate_database(target: Target) -> None:
 
 def migrate(target: Target) -> None:
     """Bring the schema up to date with the project's Alembic migrations."""
-    subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT,
+    subprocess.run([str(VENV_BIN / "flask"), "--app", "booking", "db", "upgrade"], cwd=ROOT,
                    env=app_environment(target), check=True, capture_output=True)
 
 

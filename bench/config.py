@@ -73,7 +73,7 @@ def app_environment(target: Target) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
     env.update(
         DATABASE_URL=target.database_url,
-        FLASK_APP="wsgi",
+        FLASK_APP="booking",
         FLASK_SECRET_KEY="bench-secret-key-not-for-production-0123456789abcdef",
         # Plain http on 127.0.0.1, like the local demo.
         FLASK_SESSION_COOKIE_SECURE="false",

@@ -203,7 +203,7 @@ def run_workers(target: Target, workers: int) -> dict[str, Any]:
     sink = Sink(f"workers-{workers}")
     env = app_environment(target)
     started = time.perf_counter()
-    processes = [subprocess.Popen([str(VENV_BIN / "flask"), "--app", "wsgi", "outbox", "work", "--once"],
+    processes = [subprocess.Popen([str(VENV_BIN / "flask"), "--app", "booking", "outbox", "work", "--once"],
                                   cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
                  for _ in range(workers)]
     outputs = [p.communicate(timeout=900)[0] for p in processes]

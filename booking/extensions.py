@@ -8,7 +8,6 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Connection, Mail
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
@@ -44,7 +43,6 @@ class TimeoutMail(Mail):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 mail = TimeoutMail()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)

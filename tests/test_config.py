@@ -1,11 +1,14 @@
 """App factory and configuration."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from booking import ConfigError, create_app, database_uri
+from booking import ROOT, ConfigError, create_app, database_uri
 
 
 def test_secret_key_is_required_in_production(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -45,3 +48,17 @@ def test_default_database_is_sqlite_in_instance_folder(monkeypatch: pytest.Monke
 )
 def test_database_uri(url: str, uri: str) -> None:
     assert database_uri(url, "/instance") == uri
+
+
+def test_web_app_leaves_out_the_migration_tooling(tmp_path: Path) -> None:
+    # A fresh interpreter: this one has Alembic loaded by other tests' apps.
+    probe = "import sys, wsgi; print('alembic' in sys.modules, 'migrate' in wsgi.app.extensions)"
+    env = {**os.environ, "FLASK_SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_command_line_app_has_the_commands(tmp_path: Path) -> None:
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+    assert {"seed-demo", "outbox", "staff"} <= set(app.cli.commands)
+    assert "migrate" in app.extensions

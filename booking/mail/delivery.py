@@ -60,22 +60,24 @@ def backoff(attempts: int, base: timedelta, cap: timedelta) -> timedelta:
     return min(base * (2 ** (attempts - 1)), cap)
 
 
-def _claim_next(now: datetime) -> OutboxMessage | None:
+def _claim_next(now: datetime) -> tuple[OutboxMessage, Appointment | None] | None:
+    """The next due message, locked, with its appointment (one query)."""
     # SKIP LOCKED lets several senders share the queue without taking the same row.
-    return db.session.scalar(
-        select(OutboxMessage)
+    found = db.session.execute(
+        select(OutboxMessage, Appointment)
+        .outerjoin(Appointment, Appointment.id == OutboxMessage.appointment_id)
         .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(1)
-        .with_for_update(skip_locked=True)
-    )
+        .with_for_update(of=OutboxMessage, skip_locked=True)
+    ).first()
+    return None if found is None else (found[0], found[1])
 
 
-def _stale(row: OutboxMessage, now: datetime) -> OutboxStatus | None:
+def _stale(row: OutboxMessage, appointment: Appointment | None, now: datetime) -> OutboxStatus | None:
     """VOID or SKIPPED if this message must not go out any more, else None."""
     if row.appointment_id is None:
         return None
-    appointment = db.session.get(Appointment, row.appointment_id)
     if appointment is None or appointment.version != row.appointment_version:
         return OutboxStatus.VOID
     if row.kind == "appointment_cancelled":
@@ -87,11 +89,9 @@ def _stale(row: OutboxMessage, now: datetime) -> OutboxStatus | None:
     return None
 
 
-def _as_mail(row: OutboxMessage, now: datetime) -> Message:
+def _as_mail(row: OutboxMessage, appointment: Appointment | None, now: datetime) -> Message:
     text, html = row.body_text, row.body_html
-    if row.has_manage_link and row.appointment_id is not None:
-        appointment = db.session.get(Appointment, row.appointment_id)
-        assert appointment is not None
+    if row.has_manage_link and appointment is not None:
         url = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/manage/{issue_token(appointment, now)}"
         text = text.replace(MANAGE_URL_PLACEHOLDER, url)
         html = html.replace(MANAGE_URL_PLACEHOLDER, url)
@@ -133,11 +133,12 @@ def deliver_due(limit: int = 1000, stop: threading.Event | None = None) -> Deliv
             if stop is not None and stop.is_set():
                 break
             now = utcnow()
-            row = _claim_next(now)
-            if row is None:
+            claimed = _claim_next(now)
+            if claimed is None:
                 db.session.rollback()
                 break
-            stale = _stale(row, now)
+            row, appointment = claimed
+            stale = _stale(row, appointment, now)
             if stale is not None:
                 row.status = stale
                 db.session.commit()
@@ -145,7 +146,7 @@ def deliver_due(limit: int = 1000, stop: threading.Event | None = None) -> Deliv
                 report.skipped += stale is OutboxStatus.SKIPPED
                 continue
             try:
-                message = _as_mail(row, now)
+                message = _as_mail(row, appointment, now)
                 if connection is None:
                     connection = mail.connect().__enter__()
                 connection.send(message)

@@ -14,8 +14,9 @@ from bench.targets import evaluate
 BEGIN, END = "<!-- generated: begin -->", "<!-- generated: end -->"
 LABELS = {"floor": "floor (bare Flask JSON)", "availability": "availability JSON, 7 days",
           "submit": "request submit (GET form + POST)", "day_view": "staff day view",
+          "day_view_2": "staff day view, 2 clients",
           "queue": "request queue (1,000 open)"}
-ORDER = ["floor", "availability", "submit", "day_view", "queue"]
+ORDER = ["floor", "availability", "submit", "day_view", "day_view_2", "queue"]
 
 
 def scenario_numbers(entry: dict[str, Any]) -> dict[str, Any]:
@@ -140,6 +141,9 @@ def generated_section(results: dict[str, Any], png_name: str) -> str:
              "right before each database/scale block; `× floor` is throughput ÷ that floor.",
              "- Submit: one submission = GET the form (new session, CSRF token) + POST it; throughput is "
              "submissions/s (each is two requests), latency is the POST's.",
+             "- Day view, 2 clients: the same page with one client per gunicorn worker, so its latency is "
+             "the page's own rather than time queued behind other clients (with 16 closed-loop clients on "
+             "2 sync workers, each request waits behind about 7 others).",
              "- Load avg: the machine's 1-minute load average just before the scenario (other work on the "
              "machine shows here).", "",
              "## Web scenarios", "", *_web_table(results), "",
@@ -196,7 +200,7 @@ def write_plot(path: Path, results: dict[str, Any]) -> None:
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("appointments in the database")
-        ax.set_ylabel("latency, ms (16 concurrent clients; submit: the POST)")
+        ax.set_ylabel("latency, ms (16 clients unless named; submit: the POST)")
         ax.set_title(engine)
         ax.grid(True, which="both", alpha=0.3)
     handles, labels = axes[0][0].get_legend_handles_labels()

@@ -69,11 +69,14 @@ def evaluate(results: dict[str, Any]) -> list[str]:
             where = f"{engine} {small[0]:,} → {large[0]:,}" + ("" if full else " (not the full 10k → 1M span)")
             add(f"Growth ≤ 1.3× p50: {name}", where, f"{ratio:.2f}×", ratio <= GROWTH_MAX if full else
                 (False if ratio > GROWTH_MAX else None))
-        biggest = [(s, sc) for s, sc in rows if s >= 1_000_000 and "day_view" in sc]
-        for scale, sc in biggest:
-            p95 = _numbers(sc["day_view"])["p95"]
-            add("Day view p95 < 50 ms at 1M appointments", f"{engine} {scale:,}", f"{p95:.1f} ms",
-                p95 < DAY_VIEW_P95_MS)
+        for scale, sc in rows:
+            if scale < 1_000_000:
+                continue
+            for name, clients in (("day_view_2", "2 clients, one per worker"), ("day_view", "16 clients")):
+                if name in sc:
+                    p95 = _numbers(sc[name])["p95"]
+                    add(f"Day view p95 < 50 ms at 1M appointments ({clients})", f"{engine} {scale:,}",
+                        f"{p95:.1f} ms", p95 < DAY_VIEW_P95_MS)
     if not any(s >= 1_000_000 for _, s, _ in blocks):
         add("Day view p95 < 50 ms at 1M appointments", "–", "no 1M run", None)
     for name, runs in sorted(results.get("outbox", {}).items()):

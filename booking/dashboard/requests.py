@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -72,7 +72,16 @@ def request_queue() -> str:
         query = query.where(ConsultationRequest.needs_clinician_review.is_(True))
     page = max(1, request.args.get("page", 1, type=int))
     rows = db.session.scalars(
-        query.options(selectinload(ConsultationRequest.preferred_times))  # one query, not one per row
+        query.options(
+            # Only what the list shows: no answers, notes or screening details.
+            load_only(
+                ConsultationRequest.created_at, ConsultationRequest.full_name, ConsultationRequest.service_id,
+                ConsultationRequest.status, ConsultationRequest.needs_clinician_review,
+                ConsultationRequest.review_decision, ConsultationRequest.call_me,
+                raiseload=True,  # a column the list starts showing must be added here, not lazy-loaded per row
+            ),
+            selectinload(ConsultationRequest.preferred_times),  # one query, not one per row
+        )
         .order_by(ConsultationRequest.created_at.desc())
         .limit(PAGE_SIZE + 1)
         .offset((page - 1) * PAGE_SIZE)

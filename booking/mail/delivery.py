@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_mail import Connection, Message
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from booking.domain.reminders import KINDS as REMINDER_KINDS
 from booking.domain.reminders import LATE_GRACE
@@ -60,17 +60,21 @@ def backoff(attempts: int, base: timedelta, cap: timedelta) -> timedelta:
     return min(base * (2 ** (attempts - 1)), cap)
 
 
+# Built once (the worker runs it for every message). SKIP LOCKED lets several
+# senders share the queue without taking the same row.
+_CLAIM = (
+    select(OutboxMessage, Appointment)
+    .outerjoin(Appointment, Appointment.id == OutboxMessage.appointment_id)
+    .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= bindparam("now"))
+    .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+    .limit(1)
+    .with_for_update(of=OutboxMessage, skip_locked=True)
+)
+
+
 def _claim_next(now: datetime) -> tuple[OutboxMessage, Appointment | None] | None:
     """The next due message, locked, with its appointment (one query)."""
-    # SKIP LOCKED lets several senders share the queue without taking the same row.
-    found = db.session.execute(
-        select(OutboxMessage, Appointment)
-        .outerjoin(Appointment, Appointment.id == OutboxMessage.appointment_id)
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(1)
-        .with_for_update(of=OutboxMessage, skip_locked=True)
-    ).first()
+    found = db.session.execute(_CLAIM, {"now": now}).first()
     return None if found is None else (found[0], found[1])
 
 

@@ -50,12 +50,13 @@ def test_database_uri(url: str, uri: str) -> None:
     assert database_uri(url, "/instance") == uri
 
 
-def test_web_app_leaves_out_the_migration_tooling(tmp_path: Path) -> None:
+def test_web_app_leaves_out_the_migration_tooling_and_freezes_its_start_up(tmp_path: Path) -> None:
     # A fresh interpreter: this one has Alembic loaded by other tests' apps.
-    probe = "import sys, wsgi; print('alembic' in sys.modules, 'migrate' in wsgi.app.extensions)"
+    probe = ("import gc, sys, wsgi; "
+             "print('alembic' in sys.modules, 'migrate' in wsgi.app.extensions, gc.get_freeze_count() > 10000)")
     env = {**os.environ, "FLASK_SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "False"]
+    assert out.stdout.split() == ["False", "False", "True"]
 
 
 def test_command_line_app_has_the_commands(tmp_path: Path) -> None:

@@ -78,10 +78,10 @@ def _slots_by_day(clinic: Clinic, service: Service) -> dict[date, list[Slot]]:
     cache = availability_cache("request_form")
     grouped: dict[date, list[Slot]] | None = cache.get(key)
     if grouped is None:
-        grouped = defaultdict(list)
+        by_day: defaultdict[date, list[Slot]] = defaultdict(list)
         for slot in find_slots(clinic, service, first_day, days, now):
-            grouped[slot.start.date()].append(slot)
-        grouped = dict(grouped)
+            by_day[slot.start.date()].append(slot)
+        grouped = dict(by_day)
         cache.put(key, grouped)
     return grouped
 

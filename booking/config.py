@@ -39,9 +39,13 @@ API_RATE_LIMIT = "120 per minute"
 
 # Public availability.
 AVAILABILITY_MAX_DAYS = 31
-# Availability answers kept per worker (keyed by the clinic's calendar version); 0 turns it off.
+# Availability answers kept per worker (checked against the clinic's calendar
+# version); 0 turns it off. One entry per clinic, service and dates asked for.
 AVAILABILITY_CACHE_SIZE = 512
 REQUEST_FORM_DAYS = 14  # days of times listed on the form without JavaScript
+# The form's lists of free times kept per worker: one per clinic and service,
+# about 10 kB each (two weeks of start times).
+REQUEST_FORM_CACHE_SIZE = 256
 
 # Mail (Flask-Mail) and the outbox.
 MAIL_SERVER = "127.0.0.1"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from booking.api import bp
-from booking.caching import availability_cache, this_minute
+from booking.caching import availability_cache, stamp
 from booking.extensions import db, limiter
 from booking.models import Clinic, Service, utcnow
 from booking.queries.availability import clinic_zone, find_slots
@@ -42,9 +42,10 @@ def availability(slug: str) -> Response | tuple[Response, int]:
     if found is None:
         return error(404, "No clinic with that name.")
     clinic_id, version = found
-    key = (clinic_id, version, this_minute(utcnow()),
-           request.args.get("service", ""), request.args.get("from", ""), request.args.get("days", ""))
-    cached = availability_cache("api").get(key)
+    key = (clinic_id, request.args.get("service", ""), request.args.get("from", ""), request.args.get("days", ""))
+    computed_from = stamp(version, utcnow())
+    cache = availability_cache("api", "AVAILABILITY_CACHE_SIZE")
+    cached = cache.get(key, computed_from)
     if cached is not None:
         return _json(cached)
     clinic = db.session.get(Clinic, clinic_id)
@@ -96,7 +97,7 @@ def availability(slug: str) -> Response | tuple[Response, int]:
         days=days,
         dates=dates,
     )
-    availability_cache("api").put(key, response.get_data())
+    cache.put(key, computed_from, response.get_data())
     response.headers["Cache-Control"] = "no-store"
     return response
 

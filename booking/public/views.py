@@ -18,8 +18,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from booking.caching import availability_cache, this_minute
-from booking.domain.availability import Slot
+from booking.caching import availability_cache, stamp
 from booking.domain.errors import InvalidRequest, PreferredTimeUnavailable
 from booking.domain.instructions import instructions_for
 from booking.domain.intake import submit_request
@@ -70,19 +69,22 @@ def _today(clinic: Clinic) -> date:
     return utcnow().astimezone(clinic_zone(clinic)).date()
 
 
-def _slots_by_day(clinic: Clinic, service: Service) -> dict[date, list[Slot]]:
-    """The form's list of free times, kept per worker until the calendar changes."""
+def _times_by_day(clinic: Clinic, service: Service) -> dict[date, list[datetime]]:
+    """The form's free start times by local date, kept per worker until the calendar changes.
+
+    Only the start times are kept (about 5 kB for two weeks), not whole slots.
+    """
     days, now = current_app.config["REQUEST_FORM_DAYS"], utcnow()
     first_day = _today(clinic)
-    key = (clinic.id, clinic.booking_counter, this_minute(now), service.id, first_day, days)
-    cache = availability_cache("request_form")
-    grouped: dict[date, list[Slot]] | None = cache.get(key)
+    key, computed_from = (clinic.id, service.id, first_day, days), stamp(clinic.booking_counter, now)
+    cache = availability_cache("request_form", "REQUEST_FORM_CACHE_SIZE")
+    grouped: dict[date, list[datetime]] | None = cache.get(key, computed_from)
     if grouped is None:
-        by_day: defaultdict[date, list[Slot]] = defaultdict(list)
+        by_day: defaultdict[date, list[datetime]] = defaultdict(list)
         for slot in find_slots(clinic, service, first_day, days, now):
-            by_day[slot.start.date()].append(slot)
+            by_day[slot.start.date()].append(slot.start)
         grouped = dict(by_day)
-        cache.put(key, grouped)
+        cache.put(key, computed_from, grouped)
     return grouped
 
 
@@ -99,7 +101,7 @@ def _render_form(
             form=form,
             services=services,
             service=service,
-            slots_by_day=_slots_by_day(clinic, service),
+            times_by_day=_times_by_day(clinic, service),
             chosen=chosen,
             open_days={value[:10] for value in chosen},
             screening_labels=SCREENING_LABELS,

@@ -1,6 +1,7 @@
 """Each role sees and does exactly what it should."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -60,7 +61,10 @@ def test_navigation_shows_what_the_role_may_use(clinic: Clinic, signed_in: Any) 
 def test_switching_clinics_only_to_ones_own(make_clinic: Any, signed_in: Any) -> None:
     a, b, c = make_clinic(name="Alpha"), make_clinic(name="Beta"), make_clinic(name="Gamma")
     client = signed_in(a, b)
-    assert "Alpha" in client.get("/dashboard/").get_data(as_text=True)
+    page = client.get("/dashboard/").get_data(as_text=True)
+    assert "Alpha" in page
+    # The switcher offers one's own clinics, by name, and nobody else's.
+    assert re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', page) == ["Alpha", "Beta"]
     assert client.post("/staff/clinic", data={"clinic_id": b.id}).status_code == 303
     assert "Beta" in client.get("/dashboard/").get_data(as_text=True)
     assert client.post("/staff/clinic", data={"clinic_id": c.id}).status_code == 404

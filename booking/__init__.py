@@ -61,17 +61,12 @@ def create_app(test_config: dict[str, Any] | None = None, *, cli: bool = True) -
 
     db.init_app(app)
     login.init_app(app)
-    if cli:
-        from flask_migrate import Migrate
-
-        Migrate(app, db, directory=str(ROOT / "migrations"))
     mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
 
     from booking import api, auth, dashboard, errors, manage, public
     from booking.auth.sessions import init_idle_timeout
-    from booking.cli import register_cli
     from booking.queries import calendar_version  # noqa: F401  (keeps availability caches honest)
     from booking.security import init_security_headers
     from booking.templating import register_filters
@@ -84,11 +79,22 @@ def create_app(test_config: dict[str, Any] | None = None, *, cli: bool = True) -
     init_idle_timeout(app)
     csrf.exempt(api.bp)  # read-only JSON, no cookies needed
     errors.register(app)
-    if cli:
-        register_cli(app)
     register_filters(app)
     init_security_headers(app)
+    if cli:
+        _add_commands(app)
     return app
+
+
+def _add_commands(app: Flask) -> None:
+    """`flask db ...` (Flask-Migrate, which loads Alembic) and the app's own commands."""
+    from flask_migrate import Migrate
+
+    from booking.cli import register_cli
+    from booking.extensions import db
+
+    Migrate(app, db, directory=str(ROOT / "migrations"))
+    register_cli(app)
 
 
 def _check_secret_key(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Jinja filters that show instants in a clinic's own timezone and locale (Babel)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -34,6 +35,11 @@ def format_day(day: date | datetime, tz: str | None = None, locale: str = DEFAUL
     if isinstance(day, datetime):
         day = in_zone(day, tz).date() if tz else day.date()
     return _date_in(day, "full", locale)
+
+
+def format_times(moments: Iterable[datetime], tz: str, locale: str = DEFAULT_LOCALE) -> str:
+    """Instants as a sentence's list, e.g. "Tuesday, March 3, 2026 at 9:30 AM, Wednesday, ..."."""
+    return ", ".join(f"{format_day(m, tz, locale)} at {format_time(m, tz, locale)}" for m in moments)
 
 
 def format_short_day(day: date, locale: str = DEFAULT_LOCALE) -> str:

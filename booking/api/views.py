@@ -1,7 +1,6 @@
 """JSON endpoints: a clinic's free times."""
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, timedelta
 
 from flask import current_app, jsonify, request
@@ -10,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from booking.api import bp
 from booking.caching import availability_cache, stamp
+from booking.domain.availability import starts_by_day
 from booking.extensions import db, limiter
 from booking.models import Clinic, Service, utcnow
 from booking.queries.availability import clinic_zone, find_slots
@@ -81,13 +81,11 @@ def availability(slug: str) -> Response | tuple[Response, int]:
     if abs((first_day - today).days) > 3660:
         return error(400, "`from` is too far from today.", "from")
 
-    grouped: dict[date, list[str]] = defaultdict(list)
-    for slot in find_slots(clinic, service, first_day, days, utcnow()):
-        grouped[slot.start.date()].append(slot.start.isoformat())
+    grouped = starts_by_day(find_slots(clinic, service, first_day, days, utcnow()))
     dates = []
     for offset in range(days):
         day = first_day + timedelta(days=offset)
-        dates.append({"date": day.isoformat(), "slots": grouped.get(day, [])})
+        dates.append({"date": day.isoformat(), "slots": [start.isoformat() for start in grouped.get(day, [])]})
     response = jsonify(
         clinic=clinic.slug,
         timezone=clinic.timezone,

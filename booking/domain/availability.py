@@ -282,3 +282,11 @@ def nearest_slots(slots: Sequence[Slot], wanted: datetime, count: int = 4) -> li
     wanted = _utc(wanted)
     closest = sorted(slots, key=lambda s: abs(_utc(s.start) - wanted))[:count]
     return sorted(closest, key=lambda s: _utc(s.start))
+
+
+def starts_by_day(slots: Iterable[Slot]) -> dict[date, list[datetime]]:
+    """The slots' start times grouped by their local date, in order."""
+    grouped: dict[date, list[datetime]] = {}
+    for slot in slots:
+        grouped.setdefault(slot.start.date(), []).append(slot.start)
+    return grouped

@@ -5,8 +5,7 @@ with a CSRF token. Any bad, unknown or expired token gets the same 404 page.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import (
     abort,
@@ -21,7 +20,7 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
-from booking.domain.availability import Slot
+from booking.domain.availability import Slot, starts_by_day
 from booking.domain.booking import InvalidBooking, SlotTaken
 from booking.domain.instructions import instructions_for
 from booking.domain.patient_actions import (
@@ -53,7 +52,7 @@ from booking.models import (
     utcnow,
 )
 from booking.queries.availability import clinic_zone
-from booking.templating import format_day, format_time
+from booking.templating import format_times
 
 
 def _rate_limit() -> str:
@@ -229,13 +228,6 @@ def cancel_appointment(token: str) -> Response | tuple[str, int]:
     return _back(token)
 
 
-def _by_day(slots: list[Slot]) -> dict[date, list[Slot]]:
-    grouped: dict[date, list[Slot]] = defaultdict(list)
-    for slot in slots:
-        grouped[slot.start.date()].append(slot)
-    return dict(grouped)
-
-
 def _reschedule_page(
     token: str, clinic: Clinic, appt: Appointment, form: RescheduleForm, *, status: int = 200,
     nearest: list[Slot] | None = None,
@@ -252,7 +244,7 @@ def _reschedule_page(
         appt=appt,
         service=_service(appt),
         form=form,
-        slots_by_day=_by_day(slots),
+        times_by_day=starts_by_day(slots),
         days=days,
         chosen=chosen,
         # Days with a chosen or suggested time start unfolded.
@@ -260,13 +252,6 @@ def _reschedule_page(
         nearest=nearest or [],
         change_requests=open_change_requests(appt),
     ), status
-
-
-def _times_text(clinic: Clinic, times: list[datetime]) -> str:
-    return ", ".join(
-        f"{format_day(t, clinic.timezone, clinic.locale)} at {format_time(t, clinic.timezone, clinic.locale)}"
-        for t in times
-    )
 
 
 @bp.route("/<token>/reschedule", methods=["GET", "POST"], endpoint="reschedule")
@@ -289,9 +274,8 @@ def reschedule_appointment(token: str) -> Response | tuple[str, int]:
     except TimesUnavailable as error:
         db.session.rollback()
         which = "this time is" if len(error.times) == 1 else "these times are"
-        form.times.errors = [
-            f"Sorry, {which} no longer free: {_times_text(clinic, error.times)}. Please choose another."
-        ]
+        taken = format_times(error.times, clinic.timezone, clinic.locale)
+        form.times.errors = [f"Sorry, {which} no longer free: {taken}. Please choose another."]
         form.chosen = [t for t in form.chosen if t not in error.times]
         return _reschedule_page(token, clinic, appt, form, status=409, nearest=error.nearest)
     except SlotTaken:
@@ -307,7 +291,7 @@ def reschedule_appointment(token: str) -> Response | tuple[str, int]:
     if outcome.rebooked:
         flash(
             "Your appointment is moved to "
-            f"{_times_text(clinic, [appt.starts_at])}. We have emailed you the new time."
+            f"{format_times([appt.starts_at], clinic.timezone, clinic.locale)}. We have emailed you the new time."
         )
     else:
         flash("Thank you: we have sent your preferred times to the clinic. Your current appointment "

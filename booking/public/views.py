@@ -1,7 +1,6 @@
 """Views for patients: the clinic list, a clinic's page, and the request form."""
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -19,6 +18,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from booking.caching import availability_cache, stamp
+from booking.domain.availability import starts_by_day
 from booking.domain.errors import InvalidRequest, PreferredTimeUnavailable
 from booking.domain.instructions import instructions_for
 from booking.domain.intake import submit_request
@@ -27,7 +27,7 @@ from booking.models import Clinic, ConsultationRequest, Service, ServiceKind, ut
 from booking.public import bp
 from booking.public.forms import SCREENING_LABELS, ConsultationRequestForm
 from booking.queries.availability import clinic_zone, find_slots
-from booking.templating import format_day, format_time
+from booking.templating import format_times
 
 
 def _clinic_or_404(slug: str) -> Clinic:
@@ -80,10 +80,7 @@ def _times_by_day(clinic: Clinic, service: Service) -> dict[date, list[datetime]
     cache = availability_cache("request_form", "REQUEST_FORM_CACHE_SIZE")
     grouped: dict[date, list[datetime]] | None = cache.get(key, computed_from)
     if grouped is None:
-        by_day: defaultdict[date, list[datetime]] = defaultdict(list)
-        for slot in find_slots(clinic, service, first_day, days, now):
-            by_day[slot.start.date()].append(slot.start)
-        grouped = dict(by_day)
+        grouped = starts_by_day(find_slots(clinic, service, first_day, days, now))
         cache.put(key, computed_from, grouped)
     return grouped
 
@@ -161,10 +158,7 @@ def request_form(slug: str) -> Response | tuple[str, int]:
         db.session.commit()
     except PreferredTimeUnavailable as error:
         db.session.rollback()
-        zone = clinic.timezone
-        taken = ", ".join(
-            f"{format_day(t, zone, clinic.locale)} at {format_time(t, zone, clinic.locale)}" for t in error.times
-        )
+        taken = format_times(error.times, clinic.timezone, clinic.locale)
         form.preferred_times.errors = [
             f"Sorry, this time is no longer available: {taken}. Please choose another."
         ]

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from itertools import chain
 from typing import Any
-from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, bindparam, event, select, update
+from sqlalchemy import bindparam, event, select, update
 from sqlalchemy.orm import Session
 
 from booking.extensions import db
@@ -47,17 +46,6 @@ def clinic_version(slug: str) -> tuple[int, int] | None:
     Read on an autocommit connection: one round trip, with no BEGIN and ROLLBACK
     around it, which is most of what a cached availability answer costs.
     """
-    with _autocommit_engine().connect() as connection:
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         row = connection.execute(_VERSION_BY_SLUG, {"slug": slug}).first()
     return None if row is None else (row.id, row.booking_counter)
-
-
-def _autocommit_engine() -> Engine:
-    engine = db.engine
-    autocommit = _AUTOCOMMIT.get(engine)
-    if autocommit is None:
-        autocommit = _AUTOCOMMIT[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
-    return autocommit
-
-
-_AUTOCOMMIT: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()

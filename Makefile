@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := booking
 
-.PHONY: run test test-postgres browser-deps migrate outbox clean bench bench-growth bench-deps
+.PHONY: run test lint test-postgres browser-deps migrate outbox clean bench bench-growth bench-deps
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -30,9 +30,13 @@ run: $(VENV)/.installed instance/config.py
 	$(BIN)/flask seed-demo
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-## make test: install (with test tools and Debian's chromium) and run every test
-test: $(VENV)/.installed-dev browser-deps
+## make test: install (with test tools and Debian's chromium), lint, and run every test
+test: $(VENV)/.installed-dev browser-deps lint
 	$(BIN)/pytest
+
+## make lint: ruff (lint and import order) and mypy (strict on the pure rules and queries)
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
 
 ## make test-postgres: the database tests again, on PostgreSQL
 test-postgres: $(VENV)/.installed-dev

@@ -69,7 +69,7 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], deadline_s: float
 def gunicorn(app: str, port: int, env: dict[str, str], probe_path: str) -> Iterator[Server]:
     """Run `gunicorn <app>` with the bench's fixed settings until the block ends."""
     SCRATCH.mkdir(parents=True, exist_ok=True)
-    log = open(SCRATCH / "gunicorn.log", "ab")
+    log = open(SCRATCH / "gunicorn.log", "ab")  # noqa: SIM115 - closed when the server stops
     command = [str(VENV_BIN / "gunicorn"), *GUNICORN_ARGS, "--bind", f"{HOST}:{port}", app]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
     try:

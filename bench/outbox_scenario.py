@@ -44,10 +44,10 @@ def _app(target: Target) -> Any:
 
 def _templates(clinic: Any, appointment: Any, now: Any) -> list[dict[str, Any]]:
     """One rendered row of each kind, made by the app's own code, then rolled back."""
-    from booking.domain.notices import notify_patient
     from booking.extensions import db
     from booking.mail.outbox import enqueue
     from booking.models import OutboxMessage, Service
+    from booking.operations.notices import notify_patient
 
     notify_patient(clinic, appointment, "appointment_booked", now)
     service = db.session.scalar(select(Service).where(Service.clinic_id == clinic.id, Service.public.is_(True)))

@@ -183,7 +183,7 @@ def write_plot(path: Path, results: dict[str, Any]) -> None:
     blocks = _blocks(results)
     engines = sorted({e for e, _, _ in blocks}, key=lambda e: e != "postgres")
     fig, axes = plt.subplots(1, max(1, len(engines)), figsize=(6.5 * max(1, len(engines)), 6.2), squeeze=False)
-    for ax, engine in zip(axes[0], engines):
+    for ax, engine in zip(axes[0], engines, strict=False):
         rows = [(s, sc) for e, s, sc in blocks if e == engine]
         for name in ORDER:
             points = [(s, scenario_numbers(sc[name])) for s, sc in rows if name in sc]

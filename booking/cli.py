@@ -45,12 +45,11 @@ def outbox_work(once: bool, idle: float | None) -> None:
 def seed_demo_command() -> None:
     """Create (or refresh) the demo clinics."""
     from booking.demo import DEMO_STAFF, seed_demo
-    from booking.queries.availability import clinic_zone
 
     clinics = seed_demo(utcnow().date())
     db.session.commit()
     for clinic in clinics:
-        today = utcnow().astimezone(clinic_zone(clinic)).date()
+        today = utcnow().astimezone(clinic.zone).date()
         click.echo(f"{clinic.name}: /{clinic.slug}/ ({clinic.timezone}, today {today})")
     click.echo("Staff sign-in at /staff/login (demo accounts, both clinics):")
     for email, password, role in DEMO_STAFF:

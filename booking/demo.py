@@ -25,12 +25,12 @@ from booking.models import (
     ServiceMode,
     StaffUser,
 )
-from booking.queries.availability import clinic_zone
 
 SERVICES: list[dict[str, Any]] = [
     dict(slug="initial-consultation", name="Initial consultation (in person)", kind=ServiceKind.CONSULTATION,
          mode=ServiceMode.IN_PERSON, duration_minutes=45, recovery_minutes=0, needs_chair=False, public=True,
-         description="Meet a clinician to review your history, medications and goals, and decide together whether infusions suit you."),
+         description="Meet a clinician to review your history, medications and goals, "
+                     "and decide together whether infusions suit you."),
     dict(slug="video-consultation", name="Initial consultation (video)", kind=ServiceKind.CONSULTATION,
          mode=ServiceMode.VIDEO, duration_minutes=45, recovery_minutes=0, needs_chair=False, public=True,
          description="The same first consultation from home, by secure video."),
@@ -78,7 +78,8 @@ CLINICS: list[dict[str, Any]] = [
         address="1200 W River Rd, Suite 300, Chicago, IL 60607",
         phone="+1 312-555-0142",
         email="frontdesk@riverside-infusion.example",
-        intro="Ketamine infusion therapy for treatment-resistant depression, anxiety, PTSD and chronic pain, in a calm private setting by the river.",
+        intro="Ketamine infusion therapy for treatment-resistant depression, anxiety, PTSD and chronic pain, "
+              "in a calm private setting by the river.",
         slot_step_minutes=30,
         min_notice_minutes=12 * 60,
         horizon_days=60,
@@ -150,7 +151,7 @@ def _seed_appointments(clinic: Clinic, services: dict[str, Service], today: date
     """A few booked infusions on the next working days so availability has gaps."""
     if db.session.scalar(select(Appointment).filter_by(clinic_id=clinic.id)):
         return
-    zone = clinic_zone(clinic)
+    zone = clinic.zone
     names = ["Alex Demo", "Sam Example", "Jordan Sample", "Casey Placeholder"]
     patients = []
     for i, name in enumerate(names):
@@ -160,8 +161,10 @@ def _seed_appointments(clinic: Clinic, services: dict[str, Service], today: date
         patients.append(patient)
     db.session.flush()
     chairs = [c for c in clinic.chairs if c.kind is ChairKind.INFUSION]
-    open_days = {h.weekday for h in clinic.opening_hours}
-    days = [today + timedelta(days=n) for n in range(2, 21) if (today + timedelta(days=n)).weekday() in open_days][:4]
+    # Full days only (a short Saturday has no 8:00 and no room around 10:00).
+    earliest = min(h.opens for h in clinic.opening_hours)
+    full_days = {h.weekday for h in clinic.opening_hours if h.opens == earliest}
+    days = [today + timedelta(days=n) for n in range(2, 21) if (today + timedelta(days=n)).weekday() in full_days][:4]
     mood = services["infusion-mood"]
     for day_index, day in enumerate(days):
         # Every chair busy at 10:00 on the first days: that hour is full.

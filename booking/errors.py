@@ -15,7 +15,8 @@ _MESSAGES = {
     404: ("Page not found", "The page you asked for does not exist. Check the address, or start from the list of clinics."),
     405: ("Not allowed", "That action is not available here."),
     413: ("Too much information", "What you sent was larger than we accept. Please shorten long answers and try again."),
-    429: ("Please wait a moment", "We received several requests from your connection in a short time. Please wait a few minutes and try again, or call the clinic."),
+    429: ("Please wait a moment", "We received several requests from your connection in a short time. "
+          "Please wait a few minutes and try again, or call the clinic."),
     500: ("Something went wrong on our side", "Please try again in a few minutes. If it keeps happening, call the clinic."),
 }
 

@@ -71,4 +71,5 @@ def test_closures_become_closed_days_and_periods(make_clinic: Any) -> None:
     db.session.commit()
     calendar = load_calendar(clinic, date(2026, 12, 31), 7)
     assert calendar.closed_days == {date(2027, 1, 1), date(2027, 1, 2)}
-    assert calendar.closed_periods == (Period(datetime(2027, 1, 5, 20, tzinfo=timezone.utc), datetime(2027, 1, 5, 22, tzinfo=timezone.utc)),)
+    closed = Period(datetime(2027, 1, 5, 20, tzinfo=timezone.utc), datetime(2027, 1, 5, 22, tzinfo=timezone.utc))
+    assert calendar.closed_periods == (closed,)

@@ -12,7 +12,7 @@ from booking.caching import availability_cache, stamp
 from booking.domain.availability import starts_by_day
 from booking.extensions import db, limiter
 from booking.models import Clinic, Service, utcnow
-from booking.queries.availability import clinic_zone, find_slots
+from booking.queries.availability import find_slots
 from booking.queries.calendar_version import clinic_version
 
 
@@ -50,7 +50,7 @@ def availability(slug: str) -> Response | tuple[Response, int]:
         return _json(cached)
     clinic = db.session.get(Clinic, clinic_id)
     assert clinic is not None
-    zone = clinic_zone(clinic)
+    zone = clinic.zone
     today = utcnow().astimezone(zone).date()
 
     service_slug = request.args.get("service", "")

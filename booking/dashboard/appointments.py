@@ -13,9 +13,7 @@ from booking.dashboard.context import actor_id, current_clinic, requires, scoped
 from booking.dashboard.forms import BookTimeForm, CancelForm, StatusForm
 from booking.dashboard.messages import LABELS as MESSAGE_LABELS
 from booking.dashboard.slot_picker import day_slots, slot_taken_message
-from booking.domain import audit
-from booking.domain.appointment_flow import IllegalStatusChange, can_set, set_status
-from booking.domain.booking import InvalidBooking, SlotTaken, reschedule
+from booking.domain.appointment_flow import IllegalStatusChange, can_set
 from booking.domain.permissions import Permission
 from booking.extensions import db
 from booking.models import (
@@ -27,6 +25,9 @@ from booking.models import (
     Service,
     utcnow,
 )
+from booking.operations import audit
+from booking.operations.appointment_status import set_status
+from booking.operations.booking import InvalidBooking, SlotTaken, reschedule
 from booking.queries.schedule import local_day
 
 # Status buttons staff see; cancelling has its own form with a reason.

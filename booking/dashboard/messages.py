@@ -8,10 +8,10 @@ from werkzeug.wrappers import Response
 from booking.dashboard import bp
 from booking.dashboard.context import actor_id, current_clinic, requires, scoped_or_404
 from booking.dashboard.forms import StatusForm
-from booking.domain import audit
 from booking.domain.permissions import Permission
 from booking.extensions import db
 from booking.models import OutboxMessage, OutboxStatus, utcnow
+from booking.operations import audit
 
 PAGE_SIZE = 50
 LABELS = {

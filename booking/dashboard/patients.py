@@ -19,17 +19,17 @@ from booking.dashboard.context import (
 )
 from booking.dashboard.forms import BookTimeForm
 from booking.dashboard.slot_picker import day_slots, slot_taken_message
-from booking.domain import audit
-from booking.domain.booking import (
+from booking.domain.permissions import Permission, can
+from booking.extensions import db
+from booking.models import Appointment, ConsultationRequest, Patient, Service, utcnow
+from booking.operations import audit
+from booking.operations.booking import (
     BookingSpec,
     ConsultFirst,
     InvalidBooking,
     SlotTaken,
     book,
 )
-from booking.domain.permissions import Permission, can
-from booking.extensions import db
-from booking.models import Appointment, ConsultationRequest, Patient, Service, utcnow
 from booking.queries.schedule import local_day
 
 SEARCH_LIMIT = 50

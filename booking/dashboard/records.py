@@ -17,7 +17,6 @@ from wtforms.validators import InputRequired
 
 from booking.dashboard import bp
 from booking.dashboard.context import actor_id, current_clinic, requires
-from booking.domain import audit
 from booking.domain.availability import day_bounds
 from booking.domain.permissions import Permission
 from booking.extensions import db
@@ -30,6 +29,7 @@ from booking.models import (
     StaffUser,
     utcnow,
 )
+from booking.operations import audit
 
 MAX_EXPORT_DAYS = 366
 AUDIT_PAGE_SIZE = 50
@@ -93,7 +93,7 @@ def _render_export(form: Form, status: int = 200) -> tuple[str, int]:
 @requires(Permission.EXPORT)
 def export_form() -> tuple[str, int]:
     """Choose the dates to export."""
-    today = utcnow().astimezone(ZoneInfo(current_clinic().timezone)).date()
+    today = utcnow().astimezone(current_clinic().zone).date()
     form = ExportForm(formdata=None, data={"from_": today.replace(day=1), "to": today})
     return _render_export(form)
 
@@ -135,7 +135,7 @@ def export_csv() -> Response | tuple[str, int]:
     if not form.validate():
         return _render_export(form, 400)
     clinic = current_clinic()
-    zone = ZoneInfo(clinic.timezone)
+    zone = clinic.zone
     first: date = form.from_.data
     last: date = form.to.data
     starts, ends = day_bounds(first, zone).start, day_bounds(last, zone).end

@@ -21,11 +21,8 @@ from booking.dashboard.context import (
 )
 from booking.dashboard.forms import BookTimeForm, ReviewForm, StatusForm
 from booking.dashboard.slot_picker import day_slots, slot_taken_message
-from booking.domain import audit
-from booking.domain.booking import ConsultFirst, InvalidBooking, SlotTaken
 from booking.domain.permissions import Permission, can
 from booking.domain.request_flow import MANUAL_MOVES, IllegalTransition, can_move, move
-from booking.domain.scheduling import NotFlagged, record_review, schedule_request
 from booking.extensions import db
 from booking.models import (
     Appointment,
@@ -40,7 +37,9 @@ from booking.models import (
     Service,
     utcnow,
 )
-from booking.queries.availability import clinic_zone
+from booking.operations import audit
+from booking.operations.booking import ConsultFirst, InvalidBooking, SlotTaken
+from booking.operations.scheduling import NotFlagged, record_review, schedule_request
 from booking.queries.schedule import local_day
 
 OPEN = (RequestStatus.NEW, RequestStatus.NEEDS_REVIEW, RequestStatus.CONTACTED)
@@ -160,7 +159,7 @@ def _render_detail(item: ConsultationRequest, status: int = 200, taken: SlotTake
     clinic = current_clinic()
     service = db.session.get(Service, item.service_id)
     assert service is not None
-    zone = clinic_zone(clinic)
+    zone = clinic.zone
     first = item.preferred_times[0].starts_at.astimezone(zone).date() if item.preferred_times else None
     try:
         day = date.fromisoformat(request.args["day"]) if "day" in request.args else None

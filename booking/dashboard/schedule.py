@@ -12,7 +12,7 @@ from booking.dashboard.day_grid import build_grid
 from booking.domain.permissions import Permission
 from booking.extensions import db
 from booking.models import OpeningHours, utcnow
-from booking.queries.availability import clinic_zone, window_of
+from booking.queries.availability import window_of
 from booking.queries.schedule import (
     clinic_chairs,
     day_entries,
@@ -56,7 +56,7 @@ def day() -> str:
 
 def _day_page(day: date) -> str:
     clinic = current_clinic()
-    zone = clinic_zone(clinic)
+    zone = clinic.zone
     entries = day_entries(clinic, day)
     hours = db.session.scalars(select(OpeningHours).where(OpeningHours.clinic_id == clinic.id)).all()
     grid = build_grid(day, zone, list(hours), clinic_chairs(clinic), entries)
@@ -79,7 +79,7 @@ def week() -> str:
     clinic = current_clinic()
     today = local_day(clinic, utcnow())
     start = _date_arg("start", today - timedelta(days=today.weekday()))
-    zone = clinic_zone(clinic)
+    zone = clinic.zone
     entries = entries_between(clinic, window_of(zone, start, 7))
     days: dict[date, list] = {start + timedelta(days=i): [] for i in range(7)}
     for entry in entries:

@@ -18,7 +18,6 @@ from booking.dashboard.context import (
 from booking.dashboard.forms import SeriesBookForm, SeriesPlanForm
 from booking.dashboard.slot_picker import slot_taken_message
 from booking.domain.availability import local_instant
-from booking.domain.booking import ConsultFirst, InvalidBooking
 from booking.domain.permissions import Permission, can
 from booking.domain.series import (
     PlannedSession,
@@ -26,10 +25,11 @@ from booking.domain.series import (
     SeriesRules,
     plan_series,
 )
-from booking.domain.series_booking import SeriesConflict, book_series
 from booking.extensions import db
 from booking.models import Patient, Service, utcnow
-from booking.queries.availability import clinic_zone, find_slots
+from booking.operations.booking import ConsultFirst, InvalidBooking
+from booking.operations.series_booking import SeriesConflict, book_series
+from booking.queries.availability import find_slots
 from booking.queries.schedule import local_day
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -71,7 +71,7 @@ def patient_series(patient_id: int) -> tuple[str, int]:
     )
     slots = find_slots(clinic, service, form.first_day.data, rules.within_days, utcnow(), staff=True)
     try:
-        plan = plan_series(slots, rules, form.first_day.data, clinic_zone(clinic))
+        plan = plan_series(slots, rules, form.first_day.data, clinic.zone)
     except SeriesImpossible as error:
         return _render(patient, form, [], 409, f"Only {error.found} of {error.wanted} sessions fit. "
                        "Widen the window, allow more weekdays or times, or shorten the gap.")
@@ -84,7 +84,7 @@ def patient_series_book(patient_id: int) -> Response | tuple[str, int]:
     """Book the confirmed sessions: every one, or none of them."""
     patient = scoped_or_404(Patient, patient_id)
     clinic = current_clinic()
-    zone = clinic_zone(clinic)
+    zone = clinic.zone
     book_form = SeriesBookForm()
     form = _plan_form(patient)
     if not book_form.validate_on_submit():

@@ -14,9 +14,9 @@ from werkzeug.wrappers import Response
 from booking.dashboard import bp
 from booking.dashboard.context import actor_id, current_clinic, requires
 from booking.dashboard.settings_forms import BookingRulesForm
-from booking.domain import audit
 from booking.domain.permissions import Permission
 from booking.extensions import db
+from booking.operations import audit
 
 # Form problems answer 422 so a client (and a test) can tell them from success.
 INVALID = 422

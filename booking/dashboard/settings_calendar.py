@@ -110,7 +110,7 @@ def _render_closures(
     status: int = 200,
 ) -> tuple[str, int]:
     clinic = current_clinic()
-    zone = ZoneInfo(clinic.timezone)
+    zone = clinic.zone
     now = utcnow()
     rows = db.session.scalars(
         select(Closure).where(
@@ -167,7 +167,7 @@ def settings_closure_add_dates() -> Response | tuple[str, int]:
     db.session.flush()
     record_change("settings_closure_added", closure_id=closure.id,
                   start_date=closure.start_date.isoformat(), end_date=closure.end_date.isoformat())
-    zone = ZoneInfo(current_clinic().timezone)
+    zone = current_clinic().zone
     message = _added_message(day_bounds(form.start_date.data, zone).start, day_bounds(form.end_date.data, zone).end)
     db.session.commit()
     return back_to("settings_closures", message)
@@ -177,7 +177,7 @@ def settings_closure_add_dates() -> Response | tuple[str, int]:
 @requires(Permission.MANAGE_SETTINGS)
 def settings_closure_add_period() -> Response | tuple[str, int]:
     """Close for an exact period typed in the clinic's local time (stored in UTC)."""
-    form = ClosurePeriodForm(prefix="period", zone=ZoneInfo(current_clinic().timezone))
+    form = ClosurePeriodForm(prefix="period", zone=current_clinic().zone)
     if not form.validate_on_submit():
         return _render_closures(period_form=form, status=INVALID)
     assert form.starts_utc is not None and form.ends_utc is not None

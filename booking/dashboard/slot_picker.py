@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from booking.domain.availability import Slot
-from booking.domain.booking import SlotTaken
 from booking.models import Clinic, Service, utcnow
+from booking.operations.booking import SlotTaken
 from booking.templating import format_day, format_time
 
 

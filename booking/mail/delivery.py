@@ -8,6 +8,7 @@ whose moment passed more than LATE_GRACE ago is skipped, never sent late.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
 import threading
@@ -20,8 +21,8 @@ from sqlalchemy import bindparam, select
 
 from booking.domain.reminders import KINDS as REMINDER_KINDS
 from booking.domain.reminders import LATE_GRACE
-from booking.domain.tokens import issue_token
 from booking.extensions import db, mail
+from booking.mail.links import issue_token
 from booking.mail.outbox import MANAGE_URL_PLACEHOLDER
 from booking.models import (
     OCCUPYING_STATUSES,
@@ -177,8 +178,6 @@ def deliver_due(limit: int = 1000, stop: threading.Event | None = None) -> Deliv
             report.sent += 1
     finally:
         if connection is not None:
-            try:
+            with contextlib.suppress(OSError):
                 connection.__exit__(None, None, None)
-            except OSError:
-                pass
     return report

@@ -9,7 +9,8 @@ from flask import current_app, render_template
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.models import Appointment, Clinic, OutboxMessage, OutboxStatus
+from booking.mail.calendar import appointment_ics
+from booking.models import Appointment, Clinic, OutboxMessage, OutboxStatus, Service
 
 # Characters that must never reach a header (CR/LF would start a new one).
 _HEADER_BREAKERS = dict.fromkeys(map(ord, "\r\n\t\x00"), " ")
@@ -44,17 +45,22 @@ def enqueue(
     now: datetime,
     appointment: Appointment | None = None,
     due_at: datetime | None = None,
-    ics: tuple[str, str] | None = None,
+    calendar: tuple[Service, str] | None = None,
     status: OutboxStatus = OutboxStatus.PENDING,
 ) -> OutboxMessage:
     """Render and store one email; a second call with the same key returns the first row.
 
-    `ics` is (calendar text, METHOD). With an `appointment`, templates get
+    `calendar` is (service, METHOD): an `.ics` of `appointment` goes with it. With an `appointment`, templates get
     `manage_url`, a placeholder replaced by a fresh secret link when sending.
     """
     existing = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
     if existing is not None:
         return existing
+    domain = current_app.config["MAIL_MESSAGE_ID_DOMAIN"]
+    ics = None
+    if calendar is not None and appointment is not None:
+        service, method = calendar
+        ics = (appointment_ics(clinic, appointment, service, method=method, domain=domain, now=now), method)
     context = {"clinic": clinic, "manage_url": MANAGE_URL_PLACEHOLDER, **context}
     subject = render_template(f"email/{kind}.subject.txt", **context)
     message = OutboxMessage(
@@ -66,7 +72,7 @@ def enqueue(
         subject=header_safe(subject),
         body_text=render_template(f"email/{kind}.txt", **context),
         body_html=render_template(f"email/{kind}.html", **context),
-        message_id=make_msgid(domain=current_app.config["MAIL_MESSAGE_ID_DOMAIN"]),
+        message_id=make_msgid(domain=domain),
         appointment_id=appointment.id if appointment else None,
         appointment_version=appointment.version if appointment else None,
         ics=ics[0] if ics else None,

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField
 from wtforms.validators import ValidationError
 
-from booking.domain.patient_actions import MAX_TIMES, DriverDetails
+from booking.operations.patient_actions import MAX_TIMES, DriverDetails
 from booking.validators import chosen_times, email_field, name_field, phone_field
 
 

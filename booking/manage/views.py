@@ -21,9 +21,21 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
 from booking.domain.availability import Slot, starts_by_day
-from booking.domain.booking import InvalidBooking, SlotTaken
-from booking.domain.instructions import instructions_for
-from booking.domain.patient_actions import (
+from booking.domain.preparation import fasting_times
+from booking.extensions import db, limiter
+from booking.mail.calendar import appointment_ics
+from booking.manage import bp
+from booking.manage.forms import ActionForm, DriverForm, RescheduleForm
+from booking.models import (
+    Appointment,
+    AppointmentStatus,
+    Clinic,
+    Patient,
+    Service,
+    utcnow,
+)
+from booking.operations.booking import InvalidBooking, SlotTaken
+from booking.operations.patient_actions import (
     PatientActionRefused,
     TimesUnavailable,
     can_change,
@@ -37,21 +49,8 @@ from booking.domain.patient_actions import (
     request_reschedule,
     save_driver,
 )
-from booking.domain.preparation import fasting_times
-from booking.domain.tokens import appointment_for_token
-from booking.extensions import db, limiter
-from booking.mail.calendar import appointment_ics
-from booking.manage import bp
-from booking.manage.forms import ActionForm, DriverForm, RescheduleForm
-from booking.models import (
-    Appointment,
-    AppointmentStatus,
-    Clinic,
-    Patient,
-    Service,
-    utcnow,
-)
-from booking.queries.availability import clinic_zone
+from booking.queries.instructions import instructions_for
+from booking.queries.manage_links import appointment_for_token
 from booking.templating import format_times
 
 
@@ -109,7 +108,7 @@ def _page(
     patient = db.session.get(Patient, appointment.patient_id)
     assert patient is not None
     instructions = instructions_for(clinic, service)
-    starts = appointment.starts_at.astimezone(clinic_zone(clinic))
+    starts = appointment.starts_at.astimezone(clinic.zone)
     fasting = fasting_times(
         starts,
         instructions.fasting_hours if instructions else None,
@@ -233,7 +232,7 @@ def _reschedule_page(
     nearest: list[Slot] | None = None,
 ) -> tuple[str, int]:
     now = utcnow()
-    zone = clinic_zone(clinic)
+    zone = clinic.zone
     days = int(current_app.config.get("REQUEST_FORM_DAYS", 14))
     slots = offered_times(clinic, appt, now.astimezone(zone).date(), days, now)
     chosen = {t.astimezone(zone).isoformat() for t in form.chosen}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Boolean,
@@ -73,6 +74,15 @@ class Clinic(Base):
     services: Mapped[list[Service]] = relationship(
         back_populates="clinic", order_by="Service.sort_order"
     )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The clinic's IANA timezone, in which its times are shown and computed."""
+        return ZoneInfo(self.timezone)
+
+    def today(self, now: datetime) -> date:
+        """The calendar date in the clinic at the instant `now`."""
+        return now.astimezone(self.zone).date()
     chairs: Mapped[list[Chair]] = relationship(back_populates="clinic", order_by="Chair.id")
     opening_hours: Mapped[list[OpeningHours]] = relationship(
         order_by="(OpeningHours.weekday, OpeningHours.opens)"

@@ -15,9 +15,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from booking.domain.intake import MAX_PREFERRED_TIMES, RequestDetails
 from booking.domain.screening import SCREENING_QUESTIONS
 from booking.models import Answer, Concern
+from booking.operations.intake import MAX_PREFERRED_TIMES, RequestDetails
 from booking.validators import (
     PlainText,
     chosen_times,

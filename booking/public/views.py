@@ -20,13 +20,13 @@ from wtforms import SelectChoice
 from booking.caching import availability_cache, stamp
 from booking.domain.availability import starts_by_day
 from booking.domain.errors import InvalidRequest, PreferredTimeUnavailable
-from booking.domain.instructions import instructions_for
-from booking.domain.intake import submit_request
 from booking.extensions import db, limiter
 from booking.models import Clinic, ConsultationRequest, Service, ServiceKind, utcnow
+from booking.operations.intake import submit_request
 from booking.public import bp
 from booking.public.forms import SCREENING_LABELS, ConsultationRequestForm
-from booking.queries.availability import clinic_zone, find_slots
+from booking.queries.availability import find_slots
+from booking.queries.instructions import instructions_for
 from booking.templating import format_times
 
 
@@ -66,7 +66,7 @@ def clinic_page(slug: str) -> str:
 
 
 def _today(clinic: Clinic) -> date:
-    return utcnow().astimezone(clinic_zone(clinic)).date()
+    return utcnow().astimezone(clinic.zone).date()
 
 
 def _times_by_day(clinic: Clinic, service: Service) -> dict[date, list[datetime]]:
@@ -90,7 +90,7 @@ def _render_form(
     notice: str | None = None,
 ) -> tuple[str, int]:
     service = next((s for s in services if s.slug == form.service.data), services[0])
-    chosen = _chosen_in_zone(form.preferred_times.data or [], clinic_zone(clinic))
+    chosen = _chosen_in_zone(form.preferred_times.data or [], clinic.zone)
     return (
         render_template(
             "public/request.html",

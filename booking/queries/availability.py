@@ -37,11 +37,6 @@ LONGEST_BLOCK = timedelta(minutes=480 + 360)
 STAFF_HORIZON_DAYS = 400
 
 
-def clinic_zone(clinic: Clinic) -> ZoneInfo:
-    """The clinic's IANA timezone."""
-    return ZoneInfo(clinic.timezone)
-
-
 def clinic_rules(clinic: Clinic, *, staff: bool = False) -> Rules:
     """The clinic's booking rules; staff may book without notice and further ahead."""
     return Rules(
@@ -69,7 +64,7 @@ def window_of(zone: ZoneInfo, first_day: date, days: int) -> Period:
 
 def load_calendar(clinic: Clinic, first_day: date, days: int) -> Calendar:
     """Opening hours plus the closures that touch the window."""
-    zone = clinic_zone(clinic)
+    zone = clinic.zone
     window = window_of(zone, first_day, days)
     last_day = first_day + timedelta(days=days - 1)
     hours = db.session.scalars(
@@ -150,7 +145,7 @@ def find_slots(
     ignore_id: int | None = None,
 ) -> list[Slot]:
     """Free start times for `service` at `clinic` over `days` local dates."""
-    zone = clinic_zone(clinic)
+    zone = clinic.zone
     chairs = eligible_chairs(clinic, service)
     occupancies = load_occupancies(clinic, chairs, window_of(zone, first_day, days), ignore_id)
     return free_slots(
@@ -169,7 +164,7 @@ def free_starts(
     clinic: Clinic, service: Service, starts: list[datetime], now: datetime
 ) -> set[datetime]:
     """Which of `starts` (aware) are free start times right now."""
-    zone = clinic_zone(clinic)
+    zone = clinic.zone
     offered: set[datetime] = set()
     for day in sorted({s.astimezone(zone).date() for s in starts}):
         offered.update(slot.start for slot in find_slots(clinic, service, day, 1, now))

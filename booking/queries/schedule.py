@@ -19,7 +19,7 @@ from booking.models import (
     ReviewDecision,
     Service,
 )
-from booking.queries.availability import LONGEST_BLOCK, clinic_zone, window_of
+from booking.queries.availability import LONGEST_BLOCK, window_of
 
 
 @dataclass
@@ -54,7 +54,7 @@ def entries_between(clinic: Clinic, window: Period, *, include_cancelled: bool =
 
 def day_entries(clinic: Clinic, day: date) -> list[Entry]:
     """A local day's appointments, flagged for the arrivals list."""
-    entries = entries_between(clinic, window_of(clinic_zone(clinic), day, 1))
+    entries = entries_between(clinic, window_of(clinic.zone, day, 1))
     add_flags(clinic, entries)
     return entries
 
@@ -111,4 +111,4 @@ def clinic_chairs(clinic: Clinic) -> list[Chair]:
 
 def local_day(clinic: Clinic, moment: datetime) -> date:
     """The clinic's local date at `moment`."""
-    return moment.astimezone(clinic_zone(clinic)).date()
+    return moment.astimezone(clinic.zone).date()

@@ -123,7 +123,8 @@ def test_cached_answers_follow_every_change(client: FlaskClient, clinic: Clinic,
     assert eight is not None and eight.isoformat() in first["dates"][0]["slots"]
 
     room = db.session.scalar(select(Chair).filter_by(clinic_id=clinic.id, kind=ChairKind.CONSULT))
-    appointment = make_appointment(clinic, db.session.scalar(select(Service).filter_by(clinic_id=clinic.id, slug="consult")), room, eight)
+    consult = db.session.scalar(select(Service).filter_by(clinic_id=clinic.id, slug="consult"))
+    appointment = make_appointment(clinic, consult, room, eight)
     assert eight.isoformat() not in client.get(path).get_json()["dates"][0]["slots"]
 
     appointment.status = AppointmentStatus.CANCELLED

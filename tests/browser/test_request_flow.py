@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import NoResultFound
 
 from booking.extensions import db
 from booking.models import Clinic, ConsultationRequest
@@ -115,7 +116,7 @@ def test_errors_are_listed_linked_and_keep_answers(
               .filter(el => el.offsetParent !== null && el.labels.length === 0).map(el => el.name)"""
     )
     assert unlabeled == []
-    with pytest.raises(Exception):
+    with pytest.raises(NoResultFound):
         stored_request()
     context.close()
 

@@ -1,7 +1,8 @@
 """Dashboard fixtures: signed-in clients."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask import Flask

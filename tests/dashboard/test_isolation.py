@@ -8,7 +8,6 @@ import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
-from booking.domain.notices import notify_patient
 from booking.extensions import db
 from booking.models import (
     Appointment,
@@ -24,6 +23,7 @@ from booking.models import (
     Service,
     utcnow,
 )
+from booking.operations.notices import notify_patient
 from tests.conftest import chairs, days_ahead, local, service
 
 CANARY = "Bertha Canary-Zed"

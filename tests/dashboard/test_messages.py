@@ -11,11 +11,12 @@ from tests.conftest import chairs, days_ahead, local, service
 
 
 def test_failed_message_is_visible_and_retried(make_clinic: Any, make_appointment: Any, signed_in: Any) -> None:
-    from booking.domain.notices import notify_patient
     from booking.models import utcnow
+    from booking.operations.notices import notify_patient
 
     clinic = make_clinic()
-    appointment = make_appointment(clinic, service(clinic, "infusion"), chairs(clinic)[0], local(clinic, days_ahead(clinic, 4), 9))
+    start = local(clinic, days_ahead(clinic, 4), 9)
+    appointment = make_appointment(clinic, service(clinic, "infusion"), chairs(clinic)[0], start)
     notify_patient(clinic, appointment, "appointment_booked", utcnow())
     row = db.session.scalars(select(OutboxMessage)).one()
     row.status, row.attempts, row.last_error = OutboxStatus.FAILED, 8, "SMTPServerDisconnected"

@@ -11,7 +11,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from booking.dashboard.records import csv_safe
-from booking.domain import audit
 from booking.extensions import db
 from booking.models import (
     Appointment,
@@ -22,6 +21,7 @@ from booking.models import (
     Role,
     Service,
 )
+from booking.operations import audit
 
 
 def service(clinic: Clinic, slug: str) -> Service:
@@ -147,7 +147,8 @@ def test_clinicians_cannot_export(signed_in: Any, clinic: Clinic) -> None:
 
 
 def _events(clinic: Clinic, staff_id: int | None, n: int, action: str = "settings_chair_added",
-            start: datetime = utc(2027, 1, 15, 15)) -> None:
+            start: datetime | None = None) -> None:
+    start = start or utc(2027, 1, 15, 15)
     for i in range(n):
         event = audit.record(clinic.id, staff_id, action, "clinic", clinic.id, chair_id=i)
         event.at = start + timedelta(minutes=i)

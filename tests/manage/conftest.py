@@ -9,8 +9,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import inspect, select
 
-from booking.domain.tokens import issue_token
 from booking.extensions import db
+from booking.mail.links import issue_token
 from booking.models import (
     Appointment,
     AuditEvent,

@@ -10,7 +10,7 @@ from booking.models import Appointment
 
 def events(body: bytes) -> tuple[Calendar, list]:
     calendar = Calendar.from_ical(body)
-    return calendar, [c for c in calendar.walk("VEVENT")]
+    return calendar, list(calendar.walk("VEVENT"))
 
 
 def test_calendar_file_requests_the_appointment(

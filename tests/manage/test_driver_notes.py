@@ -7,14 +7,15 @@ from typing import Any
 def test_staff_moving_the_visit_sends_the_driver_a_new_note(make_clinic: Any, make_appointment: Any, ctx: None) -> None:
     from sqlalchemy import select
 
-    from booking.domain.booking import reschedule
-    from booking.domain.patient_actions import DriverDetails, save_driver
     from booking.extensions import db
     from booking.models import OutboxMessage, OutboxStatus, utcnow
+    from booking.operations.booking import reschedule
+    from booking.operations.patient_actions import DriverDetails, save_driver
     from tests.conftest import chairs, days_ahead, local, service
 
     clinic = make_clinic()
-    appointment = make_appointment(clinic, service(clinic, "infusion"), chairs(clinic)[0], local(clinic, days_ahead(clinic, 4), 9))
+    start = local(clinic, days_ahead(clinic, 4), 9)
+    appointment = make_appointment(clinic, service(clinic, "infusion"), chairs(clinic)[0], start)
     save_driver(clinic, appointment, DriverDetails(name="Dana Driver", phone="+13125550199",
                                                   email="dana@example.com", may_email=True, confirmed=True), utcnow())
     db.session.commit()

@@ -5,9 +5,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from booking.domain.notices import notify_patient
 from booking.extensions import db
 from booking.models import OutboxMessage, utcnow
+from booking.operations.notices import notify_patient
 from tests.conftest import chairs, days_ahead, local, service
 
 

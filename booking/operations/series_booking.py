@@ -4,14 +4,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from booking.domain import audit
-from booking.domain.booking import BookingSpec, SlotTaken, book, lock_clinic
 from booking.domain.errors import DomainError
 from booking.domain.series import PlannedSession
 from booking.extensions import db
 from booking.mail.outbox import enqueue
 from booking.models import Appointment, AppointmentSeries, Clinic, Patient, Service
-from booking.queries.availability import clinic_zone
+from booking.operations import audit
+from booking.operations.booking import BookingSpec, SlotTaken, book, lock_clinic
 
 
 class SeriesConflict(DomainError):
@@ -50,7 +49,7 @@ def book_series(
             raise SeriesConflict(index, error) from error
     audit.record(clinic.id, actor_id, "series_booked", "appointment_series", series.id,
                  sessions=len(booked))
-    zone = clinic_zone(clinic)
+    zone = clinic.zone
     enqueue(
         clinic,
         kind="series_booked",

@@ -5,8 +5,6 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from booking.domain import audit
-from booking.domain.booking import BookingSpec, book, lock_clinic
 from booking.domain.errors import DomainError
 from booking.domain.request_flow import IllegalTransition, move
 from booking.extensions import db
@@ -19,6 +17,8 @@ from booking.models import (
     ReviewDecision,
     Service,
 )
+from booking.operations import audit
+from booking.operations.booking import BookingSpec, book, lock_clinic
 
 
 class NotFlagged(DomainError):

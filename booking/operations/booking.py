@@ -15,29 +15,25 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from booking.domain import audit
 from booking.domain.availability import Slot, nearest_slots, unavailable_reason
 from booking.domain.errors import DomainError
-from booking.domain.notices import (
+from booking.extensions import db
+from booking.models import (
+    Appointment,
+    AppointmentStatus,
+    Clinic,
+    Patient,
+    Service,
+    ServiceKind,
+)
+from booking.operations import audit
+from booking.operations.notices import (
     notify_patient,
     plan_appointment_reminders,
     queue_pickup_note,
 )
-from booking.extensions import db
-from booking.models import (
-    OCCUPYING_STATUSES,
-    Appointment,
-    AppointmentStatus,
-    Clinic,
-    ConsultationRequest,
-    Patient,
-    ReviewDecision,
-    Service,
-    ServiceKind,
-)
 from booking.queries.availability import (
     clinic_rules,
-    clinic_zone,
     eligible_chairs,
     find_slots,
     load_calendar,
@@ -45,6 +41,7 @@ from booking.queries.availability import (
     service_timing,
     window_of,
 )
+from booking.queries.eligibility import has_cleared_consultation
 
 REASONS = {
     "past": "That time is in the past.",
@@ -103,37 +100,12 @@ def lock_clinic(clinic: Clinic) -> None:
     )
 
 
-def has_cleared_consultation(patient: Patient) -> bool:
-    """True if the patient completed a consultation and no review is outstanding."""
-    completed = db.session.scalar(
-        select(Appointment.id)
-        .join(Service, Service.id == Appointment.service_id)
-        .where(
-            Appointment.clinic_id == patient.clinic_id,
-            Appointment.patient_id == patient.id,
-            Appointment.status == AppointmentStatus.COMPLETED,
-            Service.kind == ServiceKind.CONSULTATION,
-        )
-        .limit(1)
-    )
-    if completed is None:
-        return False
-    flagged = db.session.scalars(
-        select(ConsultationRequest).where(
-            ConsultationRequest.clinic_id == patient.clinic_id,
-            ConsultationRequest.patient_id == patient.id,
-            ConsultationRequest.needs_clinician_review.is_(True),
-        )
-    ).all()
-    return all(r.review_decision is ReviewDecision.CLEARED for r in flagged)
-
-
 def _check_slot(
     clinic: Clinic, service: Service, start: datetime, chair_id: int | None, now: datetime,
     ignore_id: int | None = None,
 ) -> int:
     """The chair to use for `start`, or raise `SlotTaken` with the reason and nearby times."""
-    zone = clinic_zone(clinic)
+    zone = clinic.zone
     day = start.astimezone(zone).date()
     chairs = eligible_chairs(clinic, service)
     if chair_id is not None and chair_id not in chairs:
@@ -245,8 +217,3 @@ def reschedule(
     if appointment.driver_may_be_emailed and appointment.driver_email:
         queue_pickup_note(clinic, appointment, now)  # the old note was voided with the old version
     return appointment
-
-
-def occupies_chair(appointment: Appointment) -> bool:
-    """True while the appointment holds its chair."""
-    return appointment.status in OCCUPYING_STATUSES

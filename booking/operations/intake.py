@@ -17,7 +17,7 @@ from booking.models import (
     RequestStatus,
     Service,
 )
-from booking.queries.availability import clinic_zone, free_starts
+from booking.queries.availability import free_starts
 
 MAX_PREFERRED_TIMES = 3
 
@@ -63,7 +63,7 @@ def submit_request(
     if taken:
         raise PreferredTimeUnavailable(taken)
 
-    zone = clinic_zone(clinic)
+    zone = clinic.zone
     reasons = review_reasons(details.answers, details.date_of_birth, now.astimezone(zone).date())
     request = ConsultationRequest(
         clinic_id=clinic.id,
@@ -118,8 +118,8 @@ def _book_instantly(
     clinic: Clinic, request: ConsultationRequest, times: tuple[datetime, ...], now: datetime
 ) -> ConsultationRequest:
     """Book the first chosen time now (clinics with instant booking, unflagged requests)."""
-    from booking.domain.booking import SlotTaken
-    from booking.domain.scheduling import schedule_request
+    from booking.operations.booking import SlotTaken
+    from booking.operations.scheduling import schedule_request
 
     try:
         schedule_request(clinic, request, times[0], actor_id=None, now=now)

@@ -10,14 +10,11 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select, update
 
-from booking.domain.instructions import instructions_for
 from booking.domain.preparation import fasting_times
 from booking.domain.reminders import ReminderSchedule, plan_reminders
 from booking.extensions import db
-from booking.mail.calendar import appointment_ics
 from booking.mail.outbox import enqueue
 from booking.models import (
     Appointment,
@@ -27,13 +24,13 @@ from booking.models import (
     Patient,
     Service,
 )
-from booking.queries.availability import clinic_zone
+from booking.queries.instructions import instructions_for
 
 KINDS = ("appointment_booked", "appointment_rescheduled", "appointment_cancelled")
 
 
 def _context(clinic: Clinic, appointment: Appointment, patient: Patient, service: Service) -> dict[str, Any]:
-    zone = clinic_zone(clinic)
+    zone = clinic.zone
     starts = appointment.starts_at.astimezone(zone)
     instructions = instructions_for(clinic, service)
     fasting = fasting_times(
@@ -70,11 +67,6 @@ def notify_patient(clinic: Clinic, appointment: Appointment, kind: str, now: dat
     assert patient is not None and service is not None
     cancelled = kind == "appointment_cancelled"
     _void_pending(appointment, older_than_current=not cancelled)
-    method = "CANCEL" if cancelled else "REQUEST"
-    ics = appointment_ics(
-        clinic, appointment, service, method=method,
-        domain=current_app.config["MAIL_MESSAGE_ID_DOMAIN"], now=now,
-    )
     enqueue(
         clinic,
         kind=kind,
@@ -84,7 +76,7 @@ def notify_patient(clinic: Clinic, appointment: Appointment, kind: str, now: dat
         context=_context(clinic, appointment, patient, service),
         now=now,
         appointment=appointment,
-        ics=(ics, method),
+        calendar=(service, "CANCEL" if cancelled else "REQUEST"),
     )
 
 
@@ -99,7 +91,7 @@ def plan_appointment_reminders(clinic: Clinic, appointment: Appointment, now: da
     )
     instructions = context["instructions"]
     fasting = instructions.fasting_hours if instructions else None
-    for reminder in plan_reminders(appointment.starts_at, clinic_zone(clinic), schedule, fasting, now):
+    for reminder in plan_reminders(appointment.starts_at, clinic.zone, schedule, fasting, now):
         enqueue(
             clinic,
             kind=reminder.kind,
@@ -144,7 +136,7 @@ def queue_pickup_note(clinic: Clinic, appointment: Appointment, now: datetime) -
             "driver_name": appointment.driver_name,
             "first_name": patient.full_name.split()[0],
             # End of the visit plus recovery: when the patient may leave.
-            "pickup": appointment.blocked_until.astimezone(clinic_zone(clinic)),
+            "pickup": appointment.blocked_until.astimezone(clinic.zone),
         },
         now=now,
         # Tied to this version: a moved or cancelled visit voids the note before it goes out.

@@ -11,12 +11,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from booking.domain import audit
-from booking.domain.appointment_flow import set_status
 from booking.domain.availability import Slot, nearest_slots
-from booking.domain.booking import SlotTaken, reschedule
 from booking.domain.errors import DomainError
-from booking.domain.notices import pickup_key, queue_pickup_note
 from booking.extensions import db
 from booking.models import (
     Appointment,
@@ -28,7 +24,11 @@ from booking.models import (
     OutboxStatus,
     Service,
 )
-from booking.queries.availability import clinic_zone, find_slots
+from booking.operations import audit
+from booking.operations.appointment_status import set_status
+from booking.operations.booking import SlotTaken, reschedule
+from booking.operations.notices import pickup_key, queue_pickup_note
+from booking.queries.availability import find_slots
 
 MAX_TIMES = 3
 CANCEL_REASON = "Cancelled by the patient"
@@ -179,12 +179,12 @@ def offered_times(clinic: Clinic, appointment: Appointment, first_day: date, day
 
 def nearest_free(clinic: Clinic, appointment: Appointment, wanted: datetime, now: datetime) -> list[Slot]:
     """Free times close to `wanted` (the day before to the day after) for this appointment."""
-    day = wanted.astimezone(clinic_zone(clinic)).date()
+    day = wanted.astimezone(clinic.zone).date()
     return nearest_slots(offered_times(clinic, appointment, day - timedelta(days=1), 3, now), wanted)
 
 
 def _free_among(clinic: Clinic, appointment: Appointment, times: list[datetime], now: datetime) -> set[datetime]:
-    zone = clinic_zone(clinic)
+    zone = clinic.zone
     offered: set[datetime] = set()
     for day in sorted({t.astimezone(zone).date() for t in times}):
         offered.update(s.start for s in offered_times(clinic, appointment, day, 1, now))
@@ -218,7 +218,7 @@ def request_reschedule(
     taken = [t for t in wanted if t not in free]
     if taken:
         raise TimesUnavailable(taken, nearest_free(clinic, appointment, taken[0], now))
-    zone = clinic_zone(clinic)
+    zone = clinic.zone
     preferred = [t.astimezone(zone).isoformat() for t in wanted]
     existing = open_change_requests(appointment)
     if existing:

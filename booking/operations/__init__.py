@@ -1,0 +1,1 @@
+"""Operations: changes that read and write through the database session; the caller commits."""

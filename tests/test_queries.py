@@ -5,10 +5,13 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import event, select
+from sqlalchemy.exc import IntegrityError
 
 from booking.domain.availability import Period
 from booking.extensions import db
+from booking.limits import LONGEST_BLOCK, RECOVERY_MINUTES, SERVICE_MINUTES
 from booking.models import AppointmentStatus, Chair, ChairKind, Closure, Service
 from booking.queries.availability import load_calendar, load_occupancies, window_of
 
@@ -73,3 +76,22 @@ def test_closures_become_closed_days_and_periods(make_clinic: Any) -> None:
     assert calendar.closed_days == {date(2027, 1, 1), date(2027, 1, 2)}
     closed = Period(datetime(2027, 1, 5, 20, tzinfo=timezone.utc), datetime(2027, 1, 5, 22, tzinfo=timezone.utc))
     assert calendar.closed_periods == (closed,)
+
+
+def test_the_longest_allowed_appointment_holds_its_chair_in_the_next_window(make_clinic: Any, make_appointment: Any) -> None:
+    # The look-back is derived from the same bounds the database enforces, so
+    # the longest service with the longest recovery can never fall out of it.
+    clinic = make_clinic(chairs=1)
+    chair = db.session.scalar(select(Chair).filter_by(clinic_id=clinic.id, kind=ChairKind.INFUSION))
+    longest = db.session.scalar(select(Service).filter_by(clinic_id=clinic.id, slug="infusion"))
+    longest.duration_minutes, longest.recovery_minutes = SERVICE_MINUTES.high, RECOVERY_MINUTES.high
+    db.session.commit()
+    window = window_of(ZoneInfo(clinic.timezone), date(2027, 5, 10), 1)
+    start = window.start - LONGEST_BLOCK + timedelta(minutes=1)
+    held = make_appointment(clinic, longest, chair, start)
+    assert [o.start for o in load_occupancies(clinic, [chair.id], window)] == [held.starts_at]
+    # One minute longer is refused by the database itself.
+    longest.recovery_minutes = RECOVERY_MINUTES.high + 1
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()

@@ -11,7 +11,6 @@ from werkzeug.wrappers import Response
 from booking.dashboard import bp
 from booking.dashboard.context import actor_id, current_clinic, requires, scoped_or_404
 from booking.dashboard.forms import BookTimeForm, CancelForm, StatusForm
-from booking.dashboard.messages import LABELS as MESSAGE_LABELS
 from booking.dashboard.slot_picker import day_slots, slot_taken_message
 from booking.domain.appointment_flow import IllegalStatusChange, can_set
 from booking.domain.permissions import Permission
@@ -19,6 +18,7 @@ from booking.extensions import db
 from booking.models import (
     Appointment,
     AppointmentStatus,
+    AuditAction,
     Chair,
     OutboxMessage,
     Patient,
@@ -71,7 +71,6 @@ def _render(appointment: Appointment, status: int = 200, cancel_form: CancelForm
             .where(OutboxMessage.clinic_id == clinic.id, OutboxMessage.appointment_id == appointment.id)
             .order_by(OutboxMessage.due_at)
         ).all(),
-        message_labels=MESSAGE_LABELS,
     ), status
 
 
@@ -157,7 +156,7 @@ def appointment_driver(appointment_id: int) -> Response:
     appointment = scoped_or_404(Appointment, appointment_id)
     if StatusForm(status="driver").validate_on_submit() and appointment.driver_confirmed_at is None:
         appointment.driver_confirmed_at = utcnow()
-        audit.record(appointment.clinic_id, actor_id(), "driver_confirmed", "appointment", appointment.id)
+        audit.record(appointment.clinic_id, actor_id(), AuditAction.DRIVER_CONFIRMED, "appointment", appointment.id)
         db.session.commit()
         flash("Driver confirmed.")
     return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)

@@ -10,21 +10,10 @@ from booking.dashboard.context import actor_id, current_clinic, requires, scoped
 from booking.dashboard.forms import StatusForm
 from booking.domain.permissions import Permission
 from booking.extensions import db
-from booking.models import OutboxMessage, OutboxStatus, utcnow
+from booking.models import AuditAction, OutboxMessage, OutboxStatus, utcnow
 from booking.operations import audit
 
 PAGE_SIZE = 50
-LABELS = {
-    "request_received": "Request acknowledgment",
-    "appointment_booked": "Booking confirmation",
-    "appointment_rescheduled": "New time",
-    "appointment_cancelled": "Cancellation",
-    "series_booked": "Series confirmation",
-    "reminder_prep": "Reminder: preparation",
-    "reminder_evening": "Reminder: evening before",
-    "reminder_final": "Reminder: hours before",
-    "driver_pickup": "Driver's pickup note",
-}
 
 
 @bp.get("/messages")
@@ -59,7 +48,6 @@ def messages() -> str:
         page=page,
         wanted=wanted,
         counts={s: counts.get(s, 0) for s in OutboxStatus},
-        labels=LABELS,
     )
 
 
@@ -76,7 +64,7 @@ def message_retry(message_id: int) -> Response:
         row.status = OutboxStatus.PENDING
         row.attempts = 0
         row.next_attempt_at = utcnow()
-        audit.record(row.clinic_id, actor_id(), "message_retried", "outbox_message", row.id)
+        audit.record(row.clinic_id, actor_id(), AuditAction.MESSAGE_RETRIED, "outbox_message", row.id)
         db.session.commit()
         flash("The message will be sent again shortly.")
     return redirect(request.referrer if _local(request.referrer) else url_for("dashboard.messages"), 303)

@@ -21,7 +21,7 @@ from booking.dashboard.forms import BookTimeForm
 from booking.dashboard.slot_picker import day_slots, slot_taken_message
 from booking.domain.permissions import Permission, can
 from booking.extensions import db
-from booking.models import Appointment, ConsultationRequest, Patient, Service, utcnow
+from booking.models import Appointment, AuditAction, ConsultationRequest, Patient, Service, utcnow
 from booking.operations import audit
 from booking.operations.booking import (
     BookingSpec,
@@ -96,7 +96,7 @@ def _render_patient(patient: Patient, status: int = 200, taken: SlotTaken | None
 def patient_detail(patient_id: int) -> tuple[str, int]:
     """A patient's details, appointments and requests; book for them."""
     patient = scoped_or_404(Patient, patient_id)
-    audit.record(patient.clinic_id, actor_id(), "patient_viewed", "patient", patient.id)
+    audit.record(patient.clinic_id, actor_id(), AuditAction.PATIENT_VIEWED, "patient", patient.id)
     db.session.commit()
     return _render_patient(patient)
 

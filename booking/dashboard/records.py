@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Response, render_template, request, stream_with_context
+from flask import Response, abort, render_template, request, stream_with_context
 from flask_wtf import FlaskForm
 from sqlalchemy import and_, func, select
 from wtforms import DateField, Field, Form, ValidationError
@@ -22,6 +22,7 @@ from booking.domain.permissions import Permission
 from booking.extensions import db
 from booking.models import (
     Appointment,
+    AuditAction,
     AuditEvent,
     Chair,
     Patient,
@@ -139,7 +140,7 @@ def export_csv() -> Response | tuple[str, int]:
     first: date = form.from_.data
     last: date = form.to.data
     starts, ends = day_bounds(first, zone).start, day_bounds(last, zone).end
-    audit.record(clinic.id, actor_id(), "appointments_exported", "clinic", clinic.id,
+    audit.record(clinic.id, actor_id(), AuditAction.APPOINTMENTS_EXPORTED, "clinic", clinic.id,
                  **{"from": first.isoformat(), "to": last.isoformat()})
     # Commit before streaming: the log entry must not depend on the download finishing.
     db.session.commit()
@@ -156,10 +157,13 @@ def export_csv() -> Response | tuple[str, int]:
 def audit_log() -> str:
     """The current clinic's audit events, newest first, 50 a page."""
     clinic_id = current_clinic().id
-    action = request.args.get("action", "").strip()
+    try:
+        action = AuditAction(request.args["action"]) if request.args.get("action") else None
+    except ValueError:
+        abort(400)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     scope = [AuditEvent.clinic_id == clinic_id]
-    if action:
+    if action is not None:
         scope.append(AuditEvent.action == action)
     total = db.session.scalar(select(func.count()).select_from(AuditEvent).where(*scope)) or 0
     events = db.session.execute(
@@ -170,9 +174,10 @@ def audit_log() -> str:
         .limit(AUDIT_PAGE_SIZE)
         .offset((page - 1) * AUDIT_PAGE_SIZE)
     ).all()
-    actions = db.session.scalars(
-        select(AuditEvent.action).where(AuditEvent.clinic_id == clinic_id).distinct().order_by(AuditEvent.action)
-    ).all()
+    actions = sorted(
+        db.session.scalars(select(AuditEvent.action).where(AuditEvent.clinic_id == clinic_id).distinct()),
+        key=lambda a: a.label,
+    )
     return render_template(
         "dashboard/audit.html",
         events=events,

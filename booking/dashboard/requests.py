@@ -22,11 +22,12 @@ from booking.dashboard.context import (
 from booking.dashboard.forms import BookTimeForm, ReviewForm, StatusForm
 from booking.dashboard.slot_picker import day_slots, slot_taken_message
 from booking.domain.permissions import Permission, can
-from booking.domain.request_flow import MANUAL_MOVES, IllegalTransition, can_move, move
+from booking.domain.request_flow import MANUAL_MOVE_ACTIONS, MANUAL_MOVES, IllegalTransition, can_move, move
 from booking.extensions import db
 from booking.models import (
     Appointment,
-    AuditEvent,
+    AuditAction,
+    Canceller,
     ChangeRequest,
     ChangeRequestStatus,
     Clinic,
@@ -121,17 +122,14 @@ def _patient_changes(clinic: Clinic) -> dict[str, Any]:
         .order_by(ChangeRequest.created_at, ChangeRequest.id)
     ).all()
     cancelled = db.session.execute(
-        select(AuditEvent.at, Appointment, Patient)
-        .join(Appointment, Appointment.id == AuditEvent.entity_id)
+        select(Appointment.cancelled_at, Appointment, Patient)
         .join(Patient, Patient.id == Appointment.patient_id)
         .where(
-            AuditEvent.clinic_id == clinic.id,
             Appointment.clinic_id == clinic.id,
-            AuditEvent.entity == "appointment",
-            AuditEvent.action == "appointment_cancelled_by_patient",
-            AuditEvent.at >= utcnow() - timedelta(days=PATIENT_CANCELLED_DAYS),
+            Appointment.cancelled_at >= utcnow() - timedelta(days=PATIENT_CANCELLED_DAYS),
+            Appointment.cancelled_by == Canceller.PATIENT,
         )
-        .order_by(AuditEvent.at.desc())
+        .order_by(Appointment.cancelled_at.desc())
     ).all()
     return {
         "change_requests": [
@@ -149,7 +147,7 @@ def change_request_done(change_id: int) -> Response:
     item = scoped_or_404(ChangeRequest, change_id)
     if item.status is ChangeRequestStatus.OPEN:
         item.status = ChangeRequestStatus.DONE
-        audit.record(item.clinic_id, actor_id(), "change_request_done", "change_request", item.id)
+        audit.record(item.clinic_id, actor_id(), AuditAction.CHANGE_REQUEST_DONE, "change_request", item.id)
         db.session.commit()
     flash("Change request marked done.")
     return redirect(url_for("dashboard.request_queue"), 303)
@@ -199,7 +197,7 @@ def _render_detail(item: ConsultationRequest, status: int = 200, taken: SlotTake
 def request_detail(request_id: int) -> tuple[str, int]:
     """One request, with its preferred times and the clinic's free times."""
     item = scoped_or_404(ConsultationRequest, request_id)
-    audit.record(item.clinic_id, actor_id(), "request_viewed", "consultation_request", item.id)
+    audit.record(item.clinic_id, actor_id(), AuditAction.REQUEST_VIEWED, "consultation_request", item.id)
     db.session.commit()
     return _render_detail(item)
 
@@ -246,7 +244,7 @@ def request_status(request_id: int) -> Response | tuple[str, int]:
         flash("That status change is not allowed for this request.")
         return _render_detail(item, 409)
     item.updated_at = utcnow()
-    audit.record(item.clinic_id, actor_id(), f"request_{wanted.value}", "consultation_request", item.id)
+    audit.record(item.clinic_id, actor_id(), MANUAL_MOVE_ACTIONS[wanted], "consultation_request", item.id)
     db.session.commit()
     flash(f"Request marked {wanted.value.replace('_', ' ')}.")
     return redirect(url_for("dashboard.request_detail", request_id=item.id), 303)

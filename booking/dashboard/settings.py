@@ -16,6 +16,7 @@ from booking.dashboard.context import actor_id, current_clinic, requires
 from booking.dashboard.settings_forms import BookingRulesForm
 from booking.domain.permissions import Permission
 from booking.extensions import db
+from booking.models import AuditAction
 from booking.operations import audit
 
 # Form problems answer 422 so a client (and a test) can tell them from success.
@@ -37,7 +38,7 @@ def render_settings(template: str, status: int = 200, **context: Any) -> tuple[s
     return render_template(f"dashboard/settings/{template}", **context), status
 
 
-def record_change(action: str, **details: Any) -> None:
+def record_change(action: AuditAction, **details: Any) -> None:
     """Audit a settings change against the current clinic (ids and codes only)."""
     clinic = current_clinic()
     audit.record(clinic.id, actor_id(), action, "clinic", clinic.id, **details)
@@ -84,7 +85,7 @@ def settings_rules() -> Response | tuple[str, int]:
         return back_to("settings_home", "Nothing to save: the booking rules are unchanged.")
     for name, (_, value) in changes.items():
         setattr(clinic, name, value)
-    record_change("settings_rules_changed", changes=changes)
+    record_change(AuditAction.SETTINGS_RULES_CHANGED, changes=changes)
     db.session.commit()
     return back_to("settings_home", "Booking rules saved.")
 

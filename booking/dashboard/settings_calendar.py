@@ -24,6 +24,7 @@ from booking.extensions import db
 from booking.models import (
     OCCUPYING_STATUSES,
     Appointment,
+    AuditAction,
     Closure,
     OpeningHours,
     utcnow,
@@ -76,7 +77,7 @@ def settings_hours_add() -> Response | tuple[str, int]:
                        opens=form.opens.data, closes=form.closes.data)
     db.session.add(row)
     db.session.flush()
-    record_change("settings_hours_added", hours_id=row.id, weekday=row.weekday,
+    record_change(AuditAction.SETTINGS_HOURS_ADDED, hours_id=row.id, weekday=row.weekday,
                   opens=row.opens.isoformat("minutes"), closes=row.closes.isoformat("minutes"))
     db.session.commit()
     return back_to("settings_hours", f"Added {WEEKDAYS[row.weekday]} {row.opens:%H:%M}–{row.closes:%H:%M}.")
@@ -89,7 +90,7 @@ def settings_hours_delete(hours_id: int) -> Response:
     row = scoped_or_404(OpeningHours, hours_id)
     if not ActionForm().validate_on_submit():
         return back_to("settings_hours", "That form had expired. Please try again.")
-    record_change("settings_hours_deleted", hours_id=row.id, weekday=row.weekday,
+    record_change(AuditAction.SETTINGS_HOURS_DELETED, hours_id=row.id, weekday=row.weekday,
                   opens=row.opens.isoformat("minutes"), closes=row.closes.isoformat("minutes"))
     message = f"Removed {WEEKDAYS[row.weekday]} {row.opens:%H:%M}–{row.closes:%H:%M}."
     db.session.delete(row)
@@ -165,7 +166,7 @@ def settings_closure_add_dates() -> Response | tuple[str, int]:
                       end_date=form.end_date.data, reason=form.reason.data or "")
     db.session.add(closure)
     db.session.flush()
-    record_change("settings_closure_added", closure_id=closure.id,
+    record_change(AuditAction.SETTINGS_CLOSURE_ADDED, closure_id=closure.id,
                   start_date=closure.start_date.isoformat(), end_date=closure.end_date.isoformat())
     zone = current_clinic().zone
     message = _added_message(day_bounds(form.start_date.data, zone).start, day_bounds(form.end_date.data, zone).end)
@@ -185,7 +186,7 @@ def settings_closure_add_period() -> Response | tuple[str, int]:
                       ends_at=form.ends_utc, reason=form.reason.data or "")
     db.session.add(closure)
     db.session.flush()
-    record_change("settings_closure_added", closure_id=closure.id,
+    record_change(AuditAction.SETTINGS_CLOSURE_ADDED, closure_id=closure.id,
                   starts_at=form.starts_utc.isoformat(), ends_at=form.ends_utc.isoformat())
     message = _added_message(form.starts_utc, form.ends_utc)
     db.session.commit()
@@ -199,7 +200,7 @@ def settings_closure_delete(closure_id: int) -> Response:
     closure = scoped_or_404(Closure, closure_id)
     if not ActionForm().validate_on_submit():
         return back_to("settings_closures", "That form had expired. Please try again.")
-    record_change("settings_closure_deleted", closure_id=closure.id)
+    record_change(AuditAction.SETTINGS_CLOSURE_DELETED, closure_id=closure.id)
     db.session.delete(closure)
     db.session.commit()
     return back_to("settings_closures", "Closure removed.")

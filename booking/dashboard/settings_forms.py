@@ -29,6 +29,17 @@ from wtforms.validators import (
 )
 
 from booking.domain.availability import local_instant
+from booking.limits import (
+    FASTING_HOURS,
+    HORIZON_DAYS,
+    MIN_NOTICE_HOURS,
+    RECOVERY_MINUTES,
+    REMINDER_DAYS_BEFORE,
+    REMINDER_HOURS_BEFORE,
+    SERVICE_MINUTES,
+    SLOT_STEP_MINUTES,
+    Bounds,
+)
 from booking.models import ChairKind
 from booking.validators import PlainText, strip
 
@@ -49,9 +60,20 @@ class Between:
             raise StopValidation(self.message)
 
 
-def _whole(label: str, low: int, high: int, what: str, optional: bool = False) -> IntegerField:
+def _whole(label: str, bounds: Bounds, what: str, optional: bool = False) -> IntegerField:
     first = [Optional()] if optional else []
-    return IntegerField(label, validators=[*first, Between(low, high, what)])
+    return IntegerField(label, validators=[*first, Between(bounds.low, bounds.high, what)])
+
+
+def _off_or(bounds: Bounds, label: str, unit: str) -> SelectField:
+    message = f"Choose Off or {bounds.low} to {bounds.high} {unit}s."
+    return SelectField(
+        label,
+        choices=_off_or_range(bounds.low, bounds.high, unit),
+        coerce=_off_or_int,
+        invalid_value_message=message,
+        invalid_choice_message=message,
+    )
 
 
 def _off_or_int(value: Any) -> int | None:
@@ -87,25 +109,13 @@ class ActionForm(FlaskForm):
 class BookingRulesForm(FlaskForm):
     """How patients may book: slot grid, notice, horizon, instant booking, reminders."""
 
-    slot_step_minutes = _whole("Slot step (minutes)", 5, 240, "The slot step")
-    min_notice_hours = _whole("Minimum notice (hours)", 0, 720, "The minimum notice")
-    horizon_days = _whole("Booking horizon (days)", 1, 730, "The horizon")
+    slot_step_minutes = _whole("Slot step (minutes)", SLOT_STEP_MINUTES, "The slot step")
+    min_notice_hours = _whole("Minimum notice (hours)", MIN_NOTICE_HOURS, "The minimum notice")
+    horizon_days = _whole("Booking horizon (days)", HORIZON_DAYS, "The horizon")
     instant_booking = BooleanField("Book consultation requests straight away (first chosen time)")
-    reminder_days_before = SelectField(
-        "Reminder with the checklist",
-        choices=_off_or_range(1, 14, "day"),
-        coerce=_off_or_int,
-        invalid_value_message="Choose Off or 1 to 14 days.",
-        invalid_choice_message="Choose Off or 1 to 14 days.",
-    )
+    reminder_days_before = _off_or(REMINDER_DAYS_BEFORE, "Reminder with the checklist", "day")
     reminder_evening_before = BooleanField("Reminder the evening before")
-    reminder_hours_before = SelectField(
-        "Reminder on the day",
-        choices=_off_or_range(1, 24, "hour"),
-        coerce=_off_or_int,
-        invalid_value_message="Choose Off or 1 to 24 hours.",
-        invalid_choice_message="Choose Off or 1 to 24 hours.",
-    )
+    reminder_hours_before = _off_or(REMINDER_HOURS_BEFORE, "Reminder on the day", "hour")
 
 
 class OpeningHoursForm(FlaskForm):
@@ -243,8 +253,8 @@ class ServiceForm(FlaskForm):
         ],
     )
     description = _text("Description", 2000, multiline=True)
-    duration_minutes = _whole("Duration (minutes)", 5, 480, "The duration")
-    recovery_minutes = _whole("Recovery after (minutes)", 0, 360, "The recovery time")
+    duration_minutes = _whole("Duration (minutes)", SERVICE_MINUTES, "The duration")
+    recovery_minutes = _whole("Recovery after (minutes)", RECOVERY_MINUTES, "The recovery time")
     needs_chair = BooleanField("Needs an infusion chair (otherwise a consultation room)")
     public = BooleanField("Patients can request it on the public page")
     active = BooleanField("Active (can be booked)")
@@ -253,9 +263,9 @@ class ServiceForm(FlaskForm):
 class InstructionsForm(FlaskForm):
     """How to prepare for a visit."""
 
-    fasting_hours = _whole("No food for this many hours before (empty: no fasting)", 0, 24,
+    fasting_hours = _whole("No food for this many hours before (empty: no fasting)", FASTING_HOURS,
                            "Fasting hours", optional=True)
-    clear_liquids_hours = _whole("Clear liquids until this many hours before (empty: no limit)", 0, 24,
+    clear_liquids_hours = _whole("Clear liquids until this many hours before (empty: no limit)", FASTING_HOURS,
                                  "Clear-liquids hours", optional=True)
     medication_review = _text("Medications", 2000, multiline=True)
     driver_required = BooleanField("A driver must take the patient home")

@@ -10,7 +10,7 @@ from booking.dashboard.settings import INVALID, back_to, record_change, render_s
 from booking.dashboard.settings_forms import ActionForm, InstructionsForm
 from booking.domain.permissions import Permission
 from booking.extensions import db
-from booking.models import PrevisitInstructions, Service
+from booking.models import AuditAction, PrevisitInstructions, Service
 
 _FIELDS = (
     "fasting_hours",
@@ -84,7 +84,7 @@ def settings_instructions_default() -> Response | tuple[str, int]:
     if not changed:
         return back_to("settings_instructions", "Nothing to save: the default instructions are unchanged.")
     db.session.flush()
-    record_change("settings_instructions_changed", service_id=None, instructions_id=row.id, fields=changed)
+    record_change(AuditAction.SETTINGS_INSTRUCTIONS_CHANGED, service_id=None, instructions_id=row.id, fields=changed)
     db.session.commit()
     return back_to("settings_instructions", "Default instructions saved.")
 
@@ -99,13 +99,13 @@ def settings_instructions_service(service_id: int) -> Response | tuple[str, int]
     if not form.validate_on_submit():
         status = INVALID if form.is_submitted() else 200
         return render_settings("instructions_edit.html", status, form=form, service=service, row=row)
-    action = "settings_instructions_changed"
+    action = AuditAction.SETTINGS_INSTRUCTIONS_CHANGED
     if row is None:
         row = PrevisitInstructions(clinic_id=current_clinic().id, service_id=service.id)
         db.session.add(row)
-        action = "settings_instructions_override_added"
+        action = AuditAction.SETTINGS_INSTRUCTIONS_OVERRIDE_ADDED
     changed = _copy_form(row, form)
-    if not changed and action == "settings_instructions_changed":
+    if not changed and action is AuditAction.SETTINGS_INSTRUCTIONS_CHANGED:
         return back_to("settings_instructions", f"Nothing to save: the instructions for {service.name} are unchanged.")
     db.session.flush()
     record_change(action, service_id=service.id, instructions_id=row.id, fields=changed)
@@ -123,7 +123,7 @@ def settings_instructions_service_delete(service_id: int) -> Response:
         return back_to("settings_instructions", "That form had expired. Please try again.")
     if row is None:
         return back_to("settings_instructions", f"{service.name} already uses the default instructions.")
-    record_change("settings_instructions_override_removed", service_id=service.id, instructions_id=row.id)
+    record_change(AuditAction.SETTINGS_INSTRUCTIONS_OVERRIDE_REMOVED, service_id=service.id, instructions_id=row.id)
     db.session.delete(row)
     db.session.commit()
     return back_to("settings_instructions", f"{service.name} now uses the default instructions.")

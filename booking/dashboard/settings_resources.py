@@ -16,7 +16,7 @@ from booking.dashboard.settings_forms import (
 )
 from booking.domain.permissions import Permission
 from booking.extensions import db
-from booking.models import OCCUPYING_STATUSES, Appointment, Chair, Service, utcnow
+from booking.models import OCCUPYING_STATUSES, Appointment, AuditAction, Chair, Service, utcnow
 
 _NAME_TAKEN = "Another chair or room is already called that. Choose a different name."
 
@@ -71,7 +71,7 @@ def settings_chair_add() -> Response | tuple[str, int]:
     if not _flushed():
         form.name.errors.append(_NAME_TAKEN)
         return _render_chairs(form=form, status=INVALID)
-    record_change("settings_chair_added", chair_id=chair.id, kind=chair.kind.value)
+    record_change(AuditAction.SETTINGS_CHAIR_ADDED, chair_id=chair.id, kind=chair.kind.value)
     db.session.commit()
     return back_to("settings_chairs", f"Added {chair.name}.")
 
@@ -92,7 +92,7 @@ def settings_chair_rename(chair_id: int) -> Response | tuple[str, int]:
     if not _flushed():
         form.name.errors.append(_NAME_TAKEN)
         return _render_chairs(rename=(chair_id, form), status=INVALID)
-    record_change("settings_chair_renamed", chair_id=chair.id)
+    record_change(AuditAction.SETTINGS_CHAIR_RENAMED, chair_id=chair.id)
     db.session.commit()
     return back_to("settings_chairs", f"Renamed to {chair.name}.")
 
@@ -104,7 +104,7 @@ def _set_active(chair_id: int, active: bool) -> Response:
     if chair.active == active:
         return back_to("settings_chairs", f"{chair.name} is already {'active' if active else 'inactive'}.")
     chair.active = active
-    record_change("settings_chair_activated" if active else "settings_chair_deactivated", chair_id=chair.id)
+    record_change(AuditAction.SETTINGS_CHAIR_ACTIVATED if active else "settings_chair_deactivated", chair_id=chair.id)
     message = f"{chair.name} is now {'active' if active else 'inactive'}."
     if not active:
         upcoming = db.session.scalar(
@@ -166,6 +166,6 @@ def settings_service_edit(service_id: int) -> Response | tuple[str, int]:
     changes = {name: [getattr(service, name), form[name].data] for name in changed if name not in _SERVICE_TEXT}
     for name in changed:
         setattr(service, name, form[name].data)
-    record_change("settings_service_changed", service_id=service.id, fields=changed, changes=changes)
+    record_change(AuditAction.SETTINGS_SERVICE_CHANGED, service_id=service.id, fields=changed, changes=changes)
     db.session.commit()
     return back_to("settings_services", f"Saved {service.name}.")

@@ -6,14 +6,13 @@ from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from booking.domain.availability import local_instant
+from booking.models.outbox import MessageKind
 
 # The evening reminder goes out at this local time the day before the fasting cutoff.
 EVENING = time(18, 0)
 # A reminder may still go out this long after its moment (a worker restart, a
 # booking made just after it); later than that it is skipped, never sent late.
 LATE_GRACE = timedelta(minutes=30)
-
-KINDS = ("reminder_prep", "reminder_evening", "reminder_final")
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class ReminderSchedule:
 class PlannedReminder:
     """One reminder and the instant (UTC) it is due; `skip` if its moment has passed."""
 
-    kind: str
+    kind: MessageKind
     due_at: datetime
     skip: bool
 
@@ -54,16 +53,16 @@ def plan_reminders(
     """
     utc_start = start.astimezone(timezone.utc)
     local_start = utc_start.astimezone(zone)
-    planned: list[tuple[str, datetime]] = []
+    planned: list[tuple[MessageKind, datetime]] = []
     if schedule.days_before:
         prep_day = local_start.replace(tzinfo=None) - timedelta(days=schedule.days_before)
-        planned.append(("reminder_prep", _at_local(prep_day, zone)))
+        planned.append((MessageKind.REMINDER_PREP, _at_local(prep_day, zone)))
     if schedule.evening_before:
         cutoff = utc_start - timedelta(hours=fasting_hours or 0)
         eve = datetime.combine(cutoff.astimezone(zone).date() - timedelta(days=1), EVENING)
-        planned.append(("reminder_evening", _at_local(eve, zone)))
+        planned.append((MessageKind.REMINDER_EVENING, _at_local(eve, zone)))
     if schedule.hours_before:
-        planned.append(("reminder_final", utc_start - timedelta(hours=schedule.hours_before)))
+        planned.append((MessageKind.REMINDER_FINAL, utc_start - timedelta(hours=schedule.hours_before)))
     now = now.astimezone(timezone.utc)
     return sorted(
         (PlannedReminder(kind, due, due < now - LATE_GRACE) for kind, due in planned if due < utc_start),

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from booking.domain.errors import DomainError
-from booking.models import ConsultationRequest, RequestStatus
+from booking.models import AuditAction, ConsultationRequest, RequestStatus
 
 S = RequestStatus
 
@@ -17,8 +17,14 @@ TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
     S.WITHDRAWN: frozenset({S.NEW}),
 }
 
-# Moves staff make by hand (the others follow from scheduling and reviews).
-MANUAL_MOVES = frozenset({S.CONTACTED, S.DECLINED, S.WITHDRAWN, S.NEW})
+# Moves staff make by hand (the others follow from scheduling and reviews), as the audit log names them.
+MANUAL_MOVE_ACTIONS = {
+    S.CONTACTED: AuditAction.REQUEST_CONTACTED,
+    S.DECLINED: AuditAction.REQUEST_DECLINED,
+    S.WITHDRAWN: AuditAction.REQUEST_WITHDRAWN,
+    S.NEW: AuditAction.REQUEST_NEW,
+}
+MANUAL_MOVES = frozenset(MANUAL_MOVE_ACTIONS)
 
 
 class IllegalTransition(DomainError):

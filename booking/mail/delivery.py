@@ -19,7 +19,6 @@ from flask import current_app
 from flask_mail import Connection, Message
 from sqlalchemy import bindparam, select
 
-from booking.domain.reminders import KINDS as REMINDER_KINDS
 from booking.domain.reminders import LATE_GRACE
 from booking.extensions import db, mail
 from booking.mail.links import issue_token
@@ -28,6 +27,7 @@ from booking.models import (
     OCCUPYING_STATUSES,
     Appointment,
     AppointmentStatus,
+    MessageKind,
     OutboxMessage,
     OutboxStatus,
     utcnow,
@@ -85,11 +85,11 @@ def _stale(row: OutboxMessage, appointment: Appointment | None, now: datetime) -
         return None
     if appointment is None or appointment.version != row.appointment_version:
         return OutboxStatus.VOID
-    if row.kind == "appointment_cancelled":
+    if row.kind is MessageKind.APPOINTMENT_CANCELLED:
         return None if appointment.status is AppointmentStatus.CANCELLED else OutboxStatus.VOID
     if appointment.status not in OCCUPYING_STATUSES:
         return OutboxStatus.VOID
-    if row.kind in REMINDER_KINDS and (now - row.due_at > LATE_GRACE or now >= appointment.starts_at):
+    if row.kind.is_reminder and (now - row.due_at > LATE_GRACE or now >= appointment.starts_at):
         return OutboxStatus.SKIPPED
     return None
 

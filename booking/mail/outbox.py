@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.mail.calendar import appointment_ics
-from booking.models import Appointment, Clinic, OutboxMessage, OutboxStatus, Service
+from booking.models import Appointment, Clinic, MessageKind, OutboxMessage, OutboxStatus, Service
 
 # Characters that must never reach a header (CR/LF would start a new one).
 _HEADER_BREAKERS = dict.fromkeys(map(ord, "\r\n\t\x00"), " ")
@@ -37,7 +37,7 @@ MANAGE_URL_PLACEHOLDER = "__MANAGE_URL__"
 def enqueue(
     clinic: Clinic,
     *,
-    kind: str,
+    kind: MessageKind,
     dedupe_key: str,
     to_name: str,
     to_email: str,
@@ -62,7 +62,7 @@ def enqueue(
         service, method = calendar
         ics = (appointment_ics(clinic, appointment, service, method=method, domain=domain, now=now), method)
     context = {"clinic": clinic, "manage_url": MANAGE_URL_PLACEHOLDER, **context}
-    subject = render_template(f"email/{kind}.subject.txt", **context)
+    subject = render_template(f"email/{kind.value}.subject.txt", **context)
     message = OutboxMessage(
         clinic_id=clinic.id,
         kind=kind,
@@ -70,8 +70,8 @@ def enqueue(
         sender=formataddr((display_name(clinic.name), clinic.email)),
         recipient=formataddr((display_name(to_name), to_email)),
         subject=header_safe(subject),
-        body_text=render_template(f"email/{kind}.txt", **context),
-        body_html=render_template(f"email/{kind}.html", **context),
+        body_text=render_template(f"email/{kind.value}.txt", **context),
+        body_html=render_template(f"email/{kind.value}.html", **context),
         message_id=make_msgid(domain=domain),
         appointment_id=appointment.id if appointment else None,
         appointment_version=appointment.version if appointment else None,

@@ -4,6 +4,7 @@ from booking.models.appointment import (
     Appointment,
     AppointmentSeries,
     AppointmentStatus,
+    Canceller,
     ChangeRequest,
     ChangeRequestStatus,
     ManageToken,
@@ -20,7 +21,7 @@ from booking.models.clinic import (
     ServiceKind,
     ServiceMode,
 )
-from booking.models.outbox import OutboxMessage, OutboxStatus
+from booking.models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from booking.models.patient import (
     Answer,
     Concern,
@@ -30,17 +31,19 @@ from booking.models.patient import (
     RequestStatus,
     ReviewDecision,
 )
-from booking.models.staff import AuditEvent, Membership, Role, StaffUser
+from booking.models.staff import AuditAction, AuditEvent, Membership, Role, StaffUser
 
 __all__ = [
     "Answer",
     "Appointment",
     "AppointmentSeries",
+    "AuditAction",
     "AuditEvent",
     "ChangeRequest",
     "ChangeRequestStatus",
     "AppointmentStatus",
     "Base",
+    "Canceller",
     "Chair",
     "ChairKind",
     "Clinic",
@@ -48,6 +51,7 @@ __all__ = [
     "Concern",
     "ManageToken",
     "Membership",
+    "MessageKind",
     "ConsultationRequest",
     "OCCUPYING_STATUSES",
     "OpeningHours",

@@ -37,6 +37,13 @@ class AppointmentStatus(enum.Enum):
     NO_SHOW = "no_show"
 
 
+class Canceller(enum.Enum):
+    """Who cancelled an appointment."""
+
+    STAFF = "staff"
+    PATIENT = "patient"
+
+
 # Statuses whose appointment holds its chair.
 OCCUPYING_STATUSES = (
     AppointmentStatus.BOOKED,
@@ -86,6 +93,8 @@ class Appointment(Base):
         Index("ix_appointment_chair_start", "chair_id", "starts_at"),
         Index("ix_appointment_clinic_start", "clinic_id", "starts_at"),
         Index("ix_appointment_patient", "clinic_id", "patient_id", "starts_at"),
+        # The queue's "cancelled by the patient" list: recent cancellations first.
+        Index("ix_appointment_clinic_cancelled", "clinic_id", "cancelled_at"),
         # No two occupying appointments may hold one chair at once, recovery included.
         ExcludeConstraint(
             (literal_column("chair_id"), "="),
@@ -113,6 +122,9 @@ class Appointment(Base):
     # Bumped by every reschedule, so reminders and calendar updates can tell versions apart.
     version: Mapped[int] = mapped_column(Integer, default=1)
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_by: Mapped[Canceller | None] = mapped_column(str_enum(Canceller, "canceller"))
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     # A form's one-time key: submitting the same form twice books once.
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     patient_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

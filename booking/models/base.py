@@ -58,16 +58,20 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def str_enum(enum_cls: type, name: str) -> Any:
-    """A portable enum column: VARCHAR plus a CHECK constraint listing the values."""
+def str_enum(enum_cls: type, name: str, *, length: int = 24, constrained: bool = True) -> Any:
+    """A portable enum column: VARCHAR plus (unless `constrained` is False) a CHECK listing the values.
+
+    Vocabularies that grow with every feature (message kinds, audit actions) go
+    unconstrained, so a new member needs no migration; the enum still types them.
+    """
     from sqlalchemy import Enum
 
     return Enum(
         enum_cls,
         name=name,
         native_enum=False,
-        create_constraint=True,
-        length=24,
+        create_constraint=constrained,
+        length=length,
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )

@@ -21,6 +21,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from booking.limits import (
+    HORIZON_DAYS,
+    RECOVERY_MINUTES,
+    REMINDER_DAYS_BEFORE,
+    REMINDER_HOURS_BEFORE,
+    SERVICE_MINUTES,
+    SLOT_STEP_MINUTES,
+)
 from booking.models.base import Base, UTCDateTime, str_enum, utcnow
 
 RESERVED_SLUGS = ("api", "dashboard", "manage", "staff", "static")
@@ -31,17 +39,13 @@ class Clinic(Base):
 
     __tablename__ = "clinic"
     __table_args__ = (
-        CheckConstraint("slot_step_minutes BETWEEN 5 AND 240", name="slot_step"),
+        CheckConstraint(SLOT_STEP_MINUTES.check("slot_step_minutes"), name="slot_step"),
         # These first path segments belong to the app, not to a clinic's page.
         CheckConstraint(f"slug NOT IN ({', '.join(repr(s) for s in RESERVED_SLUGS)})", name="reserved_slug"),
         CheckConstraint("min_notice_minutes >= 0", name="min_notice"),
-        CheckConstraint("horizon_days BETWEEN 1 AND 730", name="horizon"),
-        CheckConstraint(
-            "reminder_days_before IS NULL OR reminder_days_before BETWEEN 1 AND 14", name="reminder_days"
-        ),
-        CheckConstraint(
-            "reminder_hours_before IS NULL OR reminder_hours_before BETWEEN 1 AND 24", name="reminder_hours"
-        ),
+        CheckConstraint(HORIZON_DAYS.check("horizon_days"), name="horizon"),
+        CheckConstraint(REMINDER_DAYS_BEFORE.check("reminder_days_before", nullable=True), name="reminder_days"),
+        CheckConstraint(REMINDER_HOURS_BEFORE.check("reminder_hours_before", nullable=True), name="reminder_hours"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,8 +114,8 @@ class Service(Base):
     __table_args__ = (
         UniqueConstraint("clinic_id", "slug"),
         UniqueConstraint("clinic_id", "id"),
-        CheckConstraint("duration_minutes BETWEEN 5 AND 480", name="duration"),
-        CheckConstraint("recovery_minutes BETWEEN 0 AND 360", name="recovery"),
+        CheckConstraint(SERVICE_MINUTES.check("duration_minutes"), name="duration"),
+        CheckConstraint(RECOVERY_MINUTES.check("recovery_minutes"), name="recovery"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

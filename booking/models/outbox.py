@@ -20,6 +20,49 @@ class OutboxStatus(enum.Enum):
     SKIPPED = "skipped"  # a reminder whose moment had long passed
 
 
+class MessageKind(enum.Enum):
+    """Every kind of message the clinic sends; its template is `templates/email/<value>.*`."""
+
+    REQUEST_RECEIVED = "request_received"
+    APPOINTMENT_BOOKED = "appointment_booked"
+    APPOINTMENT_RESCHEDULED = "appointment_rescheduled"
+    APPOINTMENT_CANCELLED = "appointment_cancelled"
+    SERIES_BOOKED = "series_booked"
+    REMINDER_PREP = "reminder_prep"
+    REMINDER_EVENING = "reminder_evening"
+    REMINDER_FINAL = "reminder_final"
+    DRIVER_PICKUP = "driver_pickup"
+
+    @property
+    def label(self) -> str:
+        """What staff see for it in the dashboard."""
+        return _KIND_LABELS[self]
+
+    @property
+    def is_reminder(self) -> bool:
+        """Reminders are skipped, never sent late, once their moment has passed."""
+        return self in REMINDER_KINDS
+
+    def dedupe_key(self, *parts: object) -> str:
+        """The key that makes enqueueing this kind idempotent: one message per cause."""
+        return ":".join([self.value, *map(str, parts)])
+
+
+REMINDER_KINDS = frozenset({MessageKind.REMINDER_PREP, MessageKind.REMINDER_EVENING, MessageKind.REMINDER_FINAL})
+
+_KIND_LABELS = {
+    MessageKind.REQUEST_RECEIVED: "Request acknowledgment",
+    MessageKind.APPOINTMENT_BOOKED: "Booking confirmation",
+    MessageKind.APPOINTMENT_RESCHEDULED: "New time",
+    MessageKind.APPOINTMENT_CANCELLED: "Cancellation",
+    MessageKind.SERIES_BOOKED: "Series confirmation",
+    MessageKind.REMINDER_PREP: "Reminder: preparation",
+    MessageKind.REMINDER_EVENING: "Reminder: evening before",
+    MessageKind.REMINDER_FINAL: "Reminder: hours before",
+    MessageKind.DRIVER_PICKUP: "Driver's pickup note",
+}
+
+
 class OutboxMessage(Base):
     """One email waiting for, or done with, delivery."""
 
@@ -43,7 +86,7 @@ class OutboxMessage(Base):
     )
     # The appointment version the message was written for; an older one is never sent.
     appointment_version: Mapped[int | None] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[MessageKind] = mapped_column(str_enum(MessageKind, "message_kind", length=40, constrained=False))
     # Makes enqueueing idempotent: one message per cause.
     dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
     sender: Mapped[str] = mapped_column(String(300))

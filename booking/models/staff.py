@@ -86,6 +86,98 @@ class Membership(Base):
     clinic: Mapped[Clinic] = relationship()
 
 
+class AuditAction(enum.Enum):
+    """Everything the audit log records; the values are what is stored."""
+
+    APPOINTMENT_BOOKED = "appointment_booked"
+    APPOINTMENT_RESCHEDULED = "appointment_rescheduled"
+    APPOINTMENT_CONFIRMED = "appointment_confirmed"
+    APPOINTMENT_ARRIVED = "appointment_arrived"
+    APPOINTMENT_COMPLETED = "appointment_completed"
+    APPOINTMENT_NO_SHOW = "appointment_no_show"
+    APPOINTMENT_CANCELLED = "appointment_cancelled"
+    APPOINTMENT_CONFIRMED_BY_PATIENT = "appointment_confirmed_by_patient"
+    APPOINTMENT_CANCELLED_BY_PATIENT = "appointment_cancelled_by_patient"
+    APPOINTMENT_REBOOKED_BY_PATIENT = "appointment_rebooked_by_patient"
+    RESCHEDULE_REQUESTED = "reschedule_requested"
+    CHANGE_REQUEST_DONE = "change_request_done"
+    DRIVER_DETAILS_SAVED = "driver_details_saved"
+    DRIVER_CONFIRMED = "driver_confirmed"
+    CONSULT_FIRST_OVERRIDE = "consult_first_override"
+    SERIES_BOOKED = "series_booked"
+    REQUEST_VIEWED = "request_viewed"
+    REQUEST_SCHEDULED = "request_scheduled"
+    REQUEST_REVIEWED = "request_reviewed"
+    REQUEST_NEW = "request_new"
+    REQUEST_CONTACTED = "request_contacted"
+    REQUEST_DECLINED = "request_declined"
+    REQUEST_WITHDRAWN = "request_withdrawn"
+    PATIENT_VIEWED = "patient_viewed"
+    APPOINTMENTS_EXPORTED = "appointments_exported"
+    MESSAGE_RETRIED = "message_retried"
+    SETTINGS_RULES_CHANGED = "settings_rules_changed"
+    SETTINGS_HOURS_ADDED = "settings_hours_added"
+    SETTINGS_HOURS_DELETED = "settings_hours_deleted"
+    SETTINGS_CLOSURE_ADDED = "settings_closure_added"
+    SETTINGS_CLOSURE_DELETED = "settings_closure_deleted"
+    SETTINGS_CHAIR_ADDED = "settings_chair_added"
+    SETTINGS_CHAIR_RENAMED = "settings_chair_renamed"
+    SETTINGS_CHAIR_ACTIVATED = "settings_chair_activated"
+    SETTINGS_CHAIR_DEACTIVATED = "settings_chair_deactivated"
+    SETTINGS_SERVICE_CHANGED = "settings_service_changed"
+    SETTINGS_INSTRUCTIONS_CHANGED = "settings_instructions_changed"
+    SETTINGS_INSTRUCTIONS_OVERRIDE_ADDED = "settings_instructions_override_added"
+    SETTINGS_INSTRUCTIONS_OVERRIDE_REMOVED = "settings_instructions_override_removed"
+
+    @property
+    def label(self) -> str:
+        """The action in words, for the audit log page."""
+        return _ACTION_LABELS[self]
+
+
+_ACTION_LABELS = {
+    AuditAction.APPOINTMENT_BOOKED: "Appointment booked",
+    AuditAction.APPOINTMENT_RESCHEDULED: "Appointment moved",
+    AuditAction.APPOINTMENT_CONFIRMED: "Appointment marked confirmed",
+    AuditAction.APPOINTMENT_ARRIVED: "Patient marked arrived",
+    AuditAction.APPOINTMENT_COMPLETED: "Appointment marked completed",
+    AuditAction.APPOINTMENT_NO_SHOW: "Appointment marked no-show",
+    AuditAction.APPOINTMENT_CANCELLED: "Appointment cancelled",
+    AuditAction.APPOINTMENT_CONFIRMED_BY_PATIENT: "Patient confirmed attendance",
+    AuditAction.APPOINTMENT_CANCELLED_BY_PATIENT: "Patient cancelled",
+    AuditAction.APPOINTMENT_REBOOKED_BY_PATIENT: "Patient moved their appointment",
+    AuditAction.RESCHEDULE_REQUESTED: "Patient asked for another time",
+    AuditAction.CHANGE_REQUEST_DONE: "Patient's change request handled",
+    AuditAction.DRIVER_DETAILS_SAVED: "Driver details saved by the patient",
+    AuditAction.DRIVER_CONFIRMED: "Driver marked confirmed",
+    AuditAction.CONSULT_FIRST_OVERRIDE: "Consult-first rule overridden",
+    AuditAction.SERIES_BOOKED: "Infusion series booked",
+    AuditAction.REQUEST_VIEWED: "Request viewed",
+    AuditAction.REQUEST_SCHEDULED: "Request scheduled",
+    AuditAction.REQUEST_REVIEWED: "Clinician review recorded",
+    AuditAction.REQUEST_NEW: "Request back to new",
+    AuditAction.REQUEST_CONTACTED: "Request marked contacted",
+    AuditAction.REQUEST_DECLINED: "Request declined",
+    AuditAction.REQUEST_WITHDRAWN: "Request withdrawn",
+    AuditAction.PATIENT_VIEWED: "Patient record viewed",
+    AuditAction.APPOINTMENTS_EXPORTED: "Appointments exported",
+    AuditAction.MESSAGE_RETRIED: "Failed message retried",
+    AuditAction.SETTINGS_RULES_CHANGED: "Booking rules changed",
+    AuditAction.SETTINGS_HOURS_ADDED: "Opening hours added",
+    AuditAction.SETTINGS_HOURS_DELETED: "Opening hours removed",
+    AuditAction.SETTINGS_CLOSURE_ADDED: "Closure added",
+    AuditAction.SETTINGS_CLOSURE_DELETED: "Closure removed",
+    AuditAction.SETTINGS_CHAIR_ADDED: "Chair or room added",
+    AuditAction.SETTINGS_CHAIR_RENAMED: "Chair or room renamed",
+    AuditAction.SETTINGS_CHAIR_ACTIVATED: "Chair or room put back in use",
+    AuditAction.SETTINGS_CHAIR_DEACTIVATED: "Chair or room taken out of use",
+    AuditAction.SETTINGS_SERVICE_CHANGED: "Service changed",
+    AuditAction.SETTINGS_INSTRUCTIONS_CHANGED: "Pre-visit instructions changed",
+    AuditAction.SETTINGS_INSTRUCTIONS_OVERRIDE_ADDED: "Service's own instructions added",
+    AuditAction.SETTINGS_INSTRUCTIONS_OVERRIDE_REMOVED: "Service's own instructions removed",
+}
+
+
 class AuditEvent(Base):
     """Who did what to which record, when. The app only ever inserts these."""
 
@@ -95,7 +187,7 @@ class AuditEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id", ondelete="CASCADE"))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
-    action: Mapped[str] = mapped_column(String(60))
+    action: Mapped[AuditAction] = mapped_column(str_enum(AuditAction, "audit_action", length=60, constrained=False))
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -21,7 +21,9 @@ from booking.extensions import db
 from booking.models import (
     Appointment,
     AppointmentStatus,
+    AuditAction,
     Clinic,
+    MessageKind,
     Patient,
     Service,
     ServiceKind,
@@ -160,7 +162,7 @@ def book(clinic: Clinic, spec: BookingSpec, *, actor_id: int | None, now: dateti
     if service.kind is ServiceKind.INFUSION and not has_cleared_consultation(patient):
         if not spec.override_consult_first:
             raise ConsultFirst("An infusion needs a completed and cleared consultation first.")
-        audit.record(clinic.id, actor_id, "consult_first_override", "patient", patient.id)
+        audit.record(clinic.id, actor_id, AuditAction.CONSULT_FIRST_OVERRIDE, "patient", patient.id)
     chair_id = _check_slot(clinic, service, spec.start, spec.chair_id, now)
     ends = spec.start + timedelta(minutes=service.duration_minutes)
     appointment = Appointment(
@@ -180,9 +182,9 @@ def book(clinic: Clinic, spec: BookingSpec, *, actor_id: int | None, now: dateti
     )
     db.session.add(appointment)
     _flush_guarded()
-    audit.record(clinic.id, actor_id, "appointment_booked", "appointment", appointment.id)
+    audit.record(clinic.id, actor_id, AuditAction.APPOINTMENT_BOOKED, "appointment", appointment.id)
     if spec.notify:
-        notify_patient(clinic, appointment, "appointment_booked", now)
+        notify_patient(clinic, appointment, MessageKind.APPOINTMENT_BOOKED, now)
     plan_appointment_reminders(clinic, appointment, now)
     return appointment
 
@@ -210,9 +212,9 @@ def reschedule(
     appointment.patient_confirmed_at = None
     appointment.updated_at = now
     _flush_guarded()
-    audit.record(clinic.id, actor_id, "appointment_rescheduled", "appointment", appointment.id,
+    audit.record(clinic.id, actor_id, AuditAction.APPOINTMENT_RESCHEDULED, "appointment", appointment.id,
                  previous=previous.isoformat(), new=start.isoformat())
-    notify_patient(clinic, appointment, "appointment_rescheduled", now)
+    notify_patient(clinic, appointment, MessageKind.APPOINTMENT_RESCHEDULED, now)
     plan_appointment_reminders(clinic, appointment, now)
     if appointment.driver_may_be_emailed and appointment.driver_email:
         queue_pickup_note(clinic, appointment, now)  # the old note was voided with the old version

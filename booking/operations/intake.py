@@ -13,6 +13,7 @@ from booking.models import (
     Clinic,
     Concern,
     ConsultationRequest,
+    MessageKind,
     PreferredTime,
     RequestStatus,
     Service,
@@ -98,8 +99,8 @@ def submit_request(
     if details.consent_email:
         enqueue(
             clinic,
-            kind="request_received",
-            dedupe_key=f"request_received:{request.id}",
+            kind=MessageKind.REQUEST_RECEIVED,
+            dedupe_key=MessageKind.REQUEST_RECEIVED.dedupe_key(request.id),
             to_name=details.full_name,
             to_email=details.email,
             context={

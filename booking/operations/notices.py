@@ -19,6 +19,7 @@ from booking.mail.outbox import enqueue
 from booking.models import (
     Appointment,
     Clinic,
+    MessageKind,
     OutboxMessage,
     OutboxStatus,
     Patient,
@@ -26,7 +27,8 @@ from booking.models import (
 )
 from booking.queries.instructions import instructions_for
 
-KINDS = ("appointment_booked", "appointment_rescheduled", "appointment_cancelled")
+# What a change of the appointment itself tells the patient.
+KINDS = frozenset({MessageKind.APPOINTMENT_BOOKED, MessageKind.APPOINTMENT_RESCHEDULED, MessageKind.APPOINTMENT_CANCELLED})
 
 
 def _context(clinic: Clinic, appointment: Appointment, patient: Patient, service: Service) -> dict[str, Any]:
@@ -59,18 +61,18 @@ def _void_pending(appointment: Appointment, *, older_than_current: bool) -> None
     db.session.execute(query.values(status=OutboxStatus.VOID), execution_options={"synchronize_session": False})
 
 
-def notify_patient(clinic: Clinic, appointment: Appointment, kind: str, now: datetime) -> None:
+def notify_patient(clinic: Clinic, appointment: Appointment, kind: MessageKind, now: datetime) -> None:
     """Queue the `kind` email (with its calendar) for this version of the appointment."""
     assert kind in KINDS
     patient = db.session.get(Patient, appointment.patient_id)
     service = db.session.get(Service, appointment.service_id)
     assert patient is not None and service is not None
-    cancelled = kind == "appointment_cancelled"
+    cancelled = kind is MessageKind.APPOINTMENT_CANCELLED
     _void_pending(appointment, older_than_current=not cancelled)
     enqueue(
         clinic,
         kind=kind,
-        dedupe_key=f"{kind}:{appointment.id}:v{appointment.version}",
+        dedupe_key=kind.dedupe_key(appointment.id, f"v{appointment.version}"),
         to_name=patient.full_name,
         to_email=patient.email,
         context=_context(clinic, appointment, patient, service),
@@ -95,7 +97,7 @@ def plan_appointment_reminders(clinic: Clinic, appointment: Appointment, now: da
         enqueue(
             clinic,
             kind=reminder.kind,
-            dedupe_key=f"{reminder.kind}:{appointment.id}:v{appointment.version}",
+            dedupe_key=reminder.kind.dedupe_key(appointment.id, f"v{appointment.version}"),
             to_name=patient.full_name,
             to_email=patient.email,
             context=context,
@@ -111,7 +113,7 @@ def pickup_key(appointment: Appointment, email: str) -> str:
     # The address is hashed to keep the key inside its 120 characters; a new
     # driver, or the same driver after the visit moved, gets a new note.
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
-    return f"driver_pickup:{appointment.id}:v{appointment.version}:{digest}"
+    return MessageKind.DRIVER_PICKUP.dedupe_key(appointment.id, f"v{appointment.version}", digest)
 
 
 def queue_pickup_note(clinic: Clinic, appointment: Appointment, now: datetime) -> OutboxMessage | None:
@@ -128,7 +130,7 @@ def queue_pickup_note(clinic: Clinic, appointment: Appointment, now: datetime) -
     assert patient is not None
     return enqueue(
         clinic,
-        kind="driver_pickup",
+        kind=MessageKind.DRIVER_PICKUP,
         dedupe_key=key,
         to_name=appointment.driver_name,
         to_email=appointment.driver_email,

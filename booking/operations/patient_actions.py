@@ -17,9 +17,12 @@ from booking.extensions import db
 from booking.models import (
     Appointment,
     AppointmentStatus,
+    AuditAction,
+    Canceller,
     ChangeRequest,
     ChangeRequestStatus,
     Clinic,
+    MessageKind,
     OutboxMessage,
     OutboxStatus,
     Service,
@@ -102,7 +105,7 @@ def confirm(clinic: Clinic, appointment: Appointment, now: datetime) -> bool:
         # Confirmed, then moved: the status stays, but the new time needs the patient's word.
         appointment.patient_confirmed_at = now
         appointment.updated_at = now
-    audit.record(clinic.id, None, "appointment_confirmed_by_patient", "appointment", appointment.id)
+    audit.record(clinic.id, None, AuditAction.APPOINTMENT_CONFIRMED_BY_PATIENT, "appointment", appointment.id)
     return True
 
 
@@ -126,7 +129,7 @@ def save_driver(
     keep = pickup_key(appointment, appointment.driver_email) if appointment.driver_may_be_emailed else None
     _void_other_notes(appointment, keep)
     note = queue_pickup_note(clinic, appointment, now) if keep else None
-    audit.record(clinic.id, None, "driver_details_saved", "appointment", appointment.id,
+    audit.record(clinic.id, None, AuditAction.DRIVER_DETAILS_SAVED, "appointment", appointment.id,
                  driver_confirmed=details.confirmed, note_queued=note is not None)
     return note
 
@@ -135,7 +138,7 @@ def _void_other_notes(appointment: Appointment, keep: str | None) -> None:
     """Void unsent notes to anyone but the current driver (all of them once consent is withdrawn)."""
     query = update(OutboxMessage).where(
         OutboxMessage.appointment_id == appointment.id,
-        OutboxMessage.kind == "driver_pickup",
+        OutboxMessage.kind == MessageKind.DRIVER_PICKUP,
         OutboxMessage.status == OutboxStatus.PENDING,
     )
     if keep is not None:
@@ -146,9 +149,10 @@ def _void_other_notes(appointment: Appointment, keep: str | None) -> None:
 def cancel(clinic: Clinic, appointment: Appointment, now: datetime) -> None:
     """Cancel at the patient's request; the patient is emailed, open change requests close."""
     _check(appointment, now)
-    set_status(clinic, appointment, AppointmentStatus.CANCELLED, actor_id=None, now=now, reason=CANCEL_REASON)
+    set_status(clinic, appointment, AppointmentStatus.CANCELLED, actor_id=None, now=now, reason=CANCEL_REASON,
+               cancelled_by=Canceller.PATIENT)
     _close_open_requests(appointment, ChangeRequestStatus.DISMISSED)
-    audit.record(clinic.id, None, "appointment_cancelled_by_patient", "appointment", appointment.id)
+    audit.record(clinic.id, None, AuditAction.APPOINTMENT_CANCELLED_BY_PATIENT, "appointment", appointment.id)
 
 
 def _close_open_requests(appointment: Appointment, status: ChangeRequestStatus) -> None:
@@ -212,7 +216,7 @@ def request_reschedule(
         previous = appointment.starts_at
         reschedule(clinic, appointment, chosen, None, actor_id=None, now=now)
         _close_open_requests(appointment, ChangeRequestStatus.DONE)
-        audit.record(clinic.id, None, "appointment_rebooked_by_patient", "appointment", appointment.id,
+        audit.record(clinic.id, None, AuditAction.APPOINTMENT_REBOOKED_BY_PATIENT, "appointment", appointment.id,
                      previous=previous.isoformat(), new=chosen.isoformat())
         return RescheduleOutcome(rebooked=True)
     taken = [t for t in wanted if t not in free]
@@ -230,6 +234,6 @@ def request_reschedule(
                              preferred_times=preferred, created_at=now)
         db.session.add(item)
     db.session.flush()
-    audit.record(clinic.id, None, "reschedule_requested", "appointment", appointment.id,
+    audit.record(clinic.id, None, AuditAction.RESCHEDULE_REQUESTED, "appointment", appointment.id,
                  change_request=item.id)
     return RescheduleOutcome(rebooked=False, change_request=item)

@@ -10,6 +10,7 @@ from booking.domain.request_flow import IllegalTransition, move
 from booking.extensions import db
 from booking.models import (
     Appointment,
+    AuditAction,
     Clinic,
     ConsultationRequest,
     Patient,
@@ -89,7 +90,7 @@ def schedule_request(
     )
     move(request, RequestStatus.SCHEDULED)
     request.updated_at = now
-    audit.record(clinic.id, actor_id, "request_scheduled", "consultation_request", request.id,
+    audit.record(clinic.id, actor_id, AuditAction.REQUEST_SCHEDULED, "consultation_request", request.id,
                  appointment=appointment.id)
     return appointment
 
@@ -116,5 +117,5 @@ def record_review(
             move(request, RequestStatus.NEW)
         elif decision is ReviewDecision.DECLINED:
             move(request, RequestStatus.DECLINED)
-    audit.record(clinic.id, actor_id, "request_reviewed", "consultation_request", request.id,
+    audit.record(clinic.id, actor_id, AuditAction.REQUEST_REVIEWED, "consultation_request", request.id,
                  decision=decision.value)

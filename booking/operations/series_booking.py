@@ -8,7 +8,7 @@ from booking.domain.errors import DomainError
 from booking.domain.series import PlannedSession
 from booking.extensions import db
 from booking.mail.outbox import enqueue
-from booking.models import Appointment, AppointmentSeries, Clinic, Patient, Service
+from booking.models import Appointment, AppointmentSeries, AuditAction, Clinic, MessageKind, Patient, Service
 from booking.operations import audit
 from booking.operations.booking import BookingSpec, SlotTaken, book, lock_clinic
 
@@ -47,13 +47,13 @@ def book_series(
             booked.append(book(clinic, spec, actor_id=actor_id, now=now))
         except SlotTaken as error:
             raise SeriesConflict(index, error) from error
-    audit.record(clinic.id, actor_id, "series_booked", "appointment_series", series.id,
+    audit.record(clinic.id, actor_id, AuditAction.SERIES_BOOKED, "appointment_series", series.id,
                  sessions=len(booked))
     zone = clinic.zone
     enqueue(
         clinic,
-        kind="series_booked",
-        dedupe_key=f"series_booked:{series.id}",
+        kind=MessageKind.SERIES_BOOKED,
+        dedupe_key=MessageKind.SERIES_BOOKED.dedupe_key(series.id),
         to_name=patient.full_name,
         to_email=patient.email,
         context={

@@ -18,6 +18,7 @@ from booking.domain.availability import (
     free_slots,
 )
 from booking.extensions import db
+from booking.limits import LONGEST_BLOCK, STAFF_HORIZON_DAYS
 from booking.models import (
     OCCUPYING_STATUSES,
     Appointment,
@@ -27,14 +28,6 @@ from booking.models import (
     OpeningHours,
     Service,
 )
-
-# The longest a chair can be held by one appointment, from the check
-# constraints on Service (duration <= 480, recovery <= 360 minutes). It bounds
-# the index range scan for appointments that started before the window.
-LONGEST_BLOCK = timedelta(minutes=480 + 360)
-
-# How far ahead staff may book, whatever the public horizon.
-STAFF_HORIZON_DAYS = 400
 
 
 def clinic_rules(clinic: Clinic, *, staff: bool = False) -> Rules:

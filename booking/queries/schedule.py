@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from booking.domain.availability import Period
 from booking.extensions import db
+from booking.limits import LONGEST_BLOCK
 from booking.models import (
     Appointment,
     AppointmentStatus,
@@ -19,7 +20,7 @@ from booking.models import (
     ReviewDecision,
     Service,
 )
-from booking.queries.availability import LONGEST_BLOCK, window_of
+from booking.queries.availability import window_of
 
 
 @dataclass

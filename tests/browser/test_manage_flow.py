@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus, OutboxMessage
+from booking.models import Appointment, AppointmentStatus, MessageKind, OutboxMessage
 from tests.browser.conftest import PHONE, shot
 from tests.conftest import chairs, days_ahead, local, service
 from tests.manage.conftest import link_for
@@ -75,4 +75,5 @@ def test_patient_confirms_and_saves_a_driver_on_a_phone(
     assert saved.status is AppointmentStatus.CONFIRMED
     assert (saved.driver_name, saved.driver_phone) == ("Sam Driver", "+13125550199")
     assert saved.driver_confirmed_at is not None
-    assert db.session.scalars(select(OutboxMessage.kind).filter_by(kind="driver_pickup")).all() == ["driver_pickup"]
+    notes = db.session.scalars(select(OutboxMessage.kind).filter_by(kind=MessageKind.DRIVER_PICKUP)).all()
+    assert notes == [MessageKind.DRIVER_PICKUP]

@@ -15,6 +15,7 @@ from booking.models import (
     ChangeRequest,
     Closure,
     ConsultationRequest,
+    MessageKind,
     OpeningHours,
     OutboxMessage,
     OutboxStatus,
@@ -38,7 +39,7 @@ def world(make_clinic: Any, make_request: Any, make_appointment: Any) -> dict[st
     patient = db.session.get(Patient, appointment.patient_id)
     patient.full_name = CANARY
     db.session.add(Closure(clinic_id=b.id, start_date=days_ahead(b, 9), end_date=days_ahead(b, 9), reason="B only"))
-    notify_patient(b, appointment, "appointment_booked", utcnow())
+    notify_patient(b, appointment, MessageKind.APPOINTMENT_BOOKED, utcnow())
     change = ChangeRequest(clinic_id=b.id, appointment_id=appointment.id,
                            preferred_times=[local(b, days_ahead(b, 4), 9).isoformat()])
     db.session.add(change)

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.models import AuditEvent, OutboxMessage, OutboxStatus, Role
+from booking.models import AuditAction, AuditEvent, MessageKind, OutboxMessage, OutboxStatus, Role
 from tests.conftest import chairs, days_ahead, local, service
 
 
@@ -17,7 +17,7 @@ def test_failed_message_is_visible_and_retried(make_clinic: Any, make_appointmen
     clinic = make_clinic()
     start = local(clinic, days_ahead(clinic, 4), 9)
     appointment = make_appointment(clinic, service(clinic, "infusion"), chairs(clinic)[0], start)
-    notify_patient(clinic, appointment, "appointment_booked", utcnow())
+    notify_patient(clinic, appointment, MessageKind.APPOINTMENT_BOOKED, utcnow())
     row = db.session.scalars(select(OutboxMessage)).one()
     row.status, row.attempts, row.last_error = OutboxStatus.FAILED, 8, "SMTPServerDisconnected"
     db.session.commit()
@@ -33,7 +33,8 @@ def test_failed_message_is_visible_and_retried(make_clinic: Any, make_appointmen
     db.session.expire_all()
     row = db.session.get(OutboxMessage, row.id)
     assert row.status is OutboxStatus.PENDING and row.attempts == 0
-    assert db.session.scalar(select(AuditEvent.action).filter_by(action="message_retried")) == "message_retried"
+    retried = db.session.scalars(select(AuditEvent).filter_by(action=AuditAction.MESSAGE_RETRIED)).all()
+    assert [e.entity_id for e in retried] == [row.id]
     # A sent message cannot be "retried" into a duplicate.
     row.status = OutboxStatus.SENT
     db.session.commit()
@@ -47,7 +48,7 @@ def test_other_clinics_messages_are_not_reachable(make_clinic: Any, signed_in: A
     from booking.models import utcnow
 
     a, b = make_clinic(), make_clinic()
-    row = enqueue(b, kind="request_received", dedupe_key="b1", to_name="Bee Canary", to_email="bee@example.com",
+    row = enqueue(b, kind=MessageKind.REQUEST_RECEIVED, dedupe_key="b1", to_name="Bee Canary", to_email="bee@example.com",
                   context={"first_name": "Bee", "preferred_times": [], "call_me": True, "consent_phone": True}, now=utcnow())
     row.status = OutboxStatus.FAILED
     db.session.commit()

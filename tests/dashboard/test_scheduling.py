@@ -12,11 +12,13 @@ from booking.extensions import db
 from booking.models import (
     Appointment,
     AppointmentStatus,
+    AuditAction,
     AuditEvent,
     ChairKind,
     Clinic,
     Closure,
     ConsultationRequest,
+    MessageKind,
     OutboxMessage,
     RequestStatus,
     Role,
@@ -34,7 +36,7 @@ def count(model: type, **where: Any) -> int:
     return db.session.scalar(select(func.count()).select_from(model).filter_by(**where))
 
 
-def actions(clinic_id: int) -> list[str]:
+def actions(clinic_id: int) -> list[AuditAction]:
     return list(db.session.scalars(select(AuditEvent.action).filter_by(clinic_id=clinic_id).order_by(AuditEvent.id)))
 
 
@@ -54,13 +56,13 @@ def test_schedule_a_request_into_a_preferred_time(clinic: Clinic, make_request: 
     assert appointment.starts_at == start and appointment.request_id == item.id
     assert db.session.get(ConsultationRequest, item.id).status is RequestStatus.SCHEDULED
     assert appointment.patient_id == db.session.get(ConsultationRequest, item.id).patient_id
-    assert count(OutboxMessage, kind="appointment_booked") == 1
-    assert actions(clinic.id) == ["request_viewed", "appointment_booked", "request_scheduled"]
+    assert count(OutboxMessage, kind=MessageKind.APPOINTMENT_BOOKED) == 1
+    assert actions(clinic.id) == [AuditAction.REQUEST_VIEWED, AuditAction.APPOINTMENT_BOOKED, AuditAction.REQUEST_SCHEDULED]
 
     # The same form sent again (double click, back button) books nothing more.
     again = client.post(f"/dashboard/requests/{item.id}/schedule", data={"start": start.isoformat(), "key": key})
     assert again.status_code == 303
-    assert count(Appointment) == 1 and count(OutboxMessage, kind="appointment_booked") == 1
+    assert count(Appointment) == 1 and count(OutboxMessage, kind=MessageKind.APPOINTMENT_BOOKED) == 1
 
 
 def test_busy_time_is_refused_with_nearest_free_times(
@@ -92,7 +94,7 @@ def test_flagged_request_waits_for_a_clinician(clinic: Clinic, make_request: Any
     db.session.expire_all()
     assert db.session.get(ConsultationRequest, item.id).status is RequestStatus.NEW
     assert desk.post(f"/dashboard/requests/{item.id}/schedule", data={"start": start.isoformat()}).status_code == 303
-    assert "request_reviewed" in actions(clinic.id)
+    assert AuditAction.REQUEST_REVIEWED in actions(clinic.id)
 
 
 def test_illegal_request_moves_are_refused(clinic: Clinic, make_request: Any, signed_in: Any) -> None:
@@ -153,7 +155,7 @@ def test_reschedule_moves_and_tells_the_patient(clinic: Clinic, booked: Appointm
     moved = db.session.get(Appointment, booked.id)
     assert moved.starts_at == new and moved.version == 2
     assert moved.ends_at == new + timedelta(minutes=45)
-    assert count(OutboxMessage, kind="appointment_rescheduled") == 1
+    assert count(OutboxMessage, kind=MessageKind.APPOINTMENT_RESCHEDULED) == 1
 
 
 def test_cancel_needs_a_reason_and_frees_the_chair(clinic: Clinic, booked: Appointment, signed_in: Any) -> None:
@@ -167,7 +169,7 @@ def test_cancel_needs_a_reason_and_frees_the_chair(clinic: Clinic, booked: Appoi
     db.session.expire_all()
     cancelled = db.session.get(Appointment, booked.id)
     assert cancelled.status is AppointmentStatus.CANCELLED and cancelled.cancel_reason == "Patient unwell"
-    assert count(OutboxMessage, kind="appointment_cancelled") == 1
+    assert count(OutboxMessage, kind=MessageKind.APPOINTMENT_CANCELLED) == 1
     day = days_ahead(clinic, 3)
     body = client.get(f"/api/v1/clinics/{clinic.slug}/availability?service=consult&from={day}&days=1").get_json()
     assert booked.starts_at.astimezone(local(clinic, day, 10).tzinfo).isoformat() in body["dates"][0]["slots"]
@@ -200,7 +202,7 @@ def test_infusion_needs_a_completed_cleared_consultation(
 
     clinician = signed_in(clinic, role=Role.CLINICIAN)
     assert clinician.post(f"/dashboard/patients/{patient.id}/book", data=data).status_code == 303
-    assert "consult_first_override" in actions(clinic.id)
+    assert AuditAction.CONSULT_FIRST_OVERRIDE in actions(clinic.id)
 
     other = make_patient(clinic, "Olive Other")
     room = chairs(clinic, kind=ChairKind.CONSULT)[0]

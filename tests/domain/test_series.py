@@ -20,6 +20,7 @@ from booking.models import (
     Appointment,
     AppointmentSeries,
     Closure,
+    MessageKind,
     OutboxMessage,
     utcnow,
 )
@@ -119,5 +120,5 @@ def test_series_is_booked_all_or_nothing(make_clinic: Any, make_appointment: Any
     assert len({a.series_id for a in booked}) == 1
     kinds = list(db.session.scalars(select(OutboxMessage.kind)))
     # One confirmation for the course, not one per session; each session has its reminders.
-    assert [k for k in kinds if not k.startswith("reminder_")] == ["series_booked"]
-    assert len([k for k in kinds if k == "reminder_final"]) == len(ok)
+    assert [k for k in kinds if not k.is_reminder] == [MessageKind.SERIES_BOOKED]
+    assert len([k for k in kinds if k is MessageKind.REMINDER_FINAL]) == len(ok)

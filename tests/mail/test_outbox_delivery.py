@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from booking.extensions import db
 from booking.mail.delivery import backoff, deliver_due
 from booking.mail.outbox import enqueue
-from booking.models import Clinic, OutboxMessage, OutboxStatus, utcnow
+from booking.models import Clinic, MessageKind, OutboxMessage, OutboxStatus, utcnow
 from tests.mail.conftest import SmtpServer
 from tests.public.test_request_form import form_data
 
@@ -135,7 +135,7 @@ def test_header_injection_in_name_gives_one_recipient(
 ) -> None:
     enqueue(
         clinic,
-        kind="request_received",
+        kind=MessageKind.REQUEST_RECEIVED,
         dedupe_key="injection",
         to_name="Eve\r\nBcc: victim@example.net\r\nX-Evil: 1",
         to_email="eve@example.com",
@@ -154,7 +154,7 @@ def test_header_injection_in_name_gives_one_recipient(
 
 def test_enqueue_is_idempotent_by_key(clinic: Clinic, ctx: None) -> None:
     args: dict[str, Any] = dict(
-        kind="request_received", dedupe_key="same", to_name="A B", to_email="a@example.com",
+        kind=MessageKind.REQUEST_RECEIVED, dedupe_key="same", to_name="A B", to_email="a@example.com",
         context={"first_name": "A", "preferred_times": [], "call_me": True, "consent_phone": True},
         now=utcnow(),
     )

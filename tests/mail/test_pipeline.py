@@ -19,6 +19,7 @@ from booking.models import (
     AppointmentStatus,
     Clinic,
     ManageToken,
+    MessageKind,
     OutboxMessage,
     OutboxStatus,
     Patient,
@@ -98,16 +99,16 @@ def test_reschedule_and_cancel_update_the_calendar_and_void_old_reminders(
     clinic = make_clinic()
     with time_machine.travel(datetime(2030, 4, 1, 15, tzinfo=UTC), tick=False):
         appointment = book_infusion(clinic, at(clinic, date(2030, 4, 9), 9), utcnow())
-        first_reminders = rows(kind="reminder_final")
+        first_reminders = rows(kind=MessageKind.REMINDER_FINAL)
         reschedule(clinic, appointment, at(clinic, date(2030, 4, 10), 13), None, actor_id=None, now=utcnow())
         db.session.commit()
         db.session.expire_all()
         assert [r.status for r in first_reminders] == [OutboxStatus.VOID]
-        assert {r.status for r in rows(kind="reminder_prep")} == {OutboxStatus.VOID, OutboxStatus.PENDING}
+        assert {r.status for r in rows(kind=MessageKind.REMINDER_PREP)} == {OutboxStatus.VOID, OutboxStatus.PENDING}
         set_status(clinic, appointment, AppointmentStatus.CANCELLED, actor_id=None, now=utcnow(), reason="unwell")
         db.session.commit()
         # Every reminder and the booking notices are void: only the cancellation waits.
-        assert [r.kind for r in rows(status=OutboxStatus.PENDING)] == ["appointment_cancelled"]
+        assert [r.kind for r in rows(status=OutboxStatus.PENDING)] == [MessageKind.APPOINTMENT_CANCELLED]
         deliver_due()
     kinds = [m["Subject"].split(":")[0] for m in smtp.messages]
     assert len(smtp.messages) == 1  # booked and moved were never sent: only the final state goes out
@@ -123,15 +124,15 @@ def test_reschedule_and_cancel_update_the_calendar_and_void_old_reminders(
     [
         # Monday after the US spring-forward (Sunday 2026-03-08).
         ("America/Chicago", date(2026, 3, 9), {
-            "reminder_prep": datetime(2026, 3, 6, 15, 0, tzinfo=UTC),  # Fri 09:00 CST
-            "reminder_evening": datetime(2026, 3, 8, 23, 0, tzinfo=UTC),  # Sun 18:00 CDT (cutoff Mon 03:00)
-            "reminder_final": datetime(2026, 3, 9, 12, 0, tzinfo=UTC),  # Mon 07:00 CDT
+            MessageKind.REMINDER_PREP: datetime(2026, 3, 6, 15, 0, tzinfo=UTC),  # Fri 09:00 CST
+            MessageKind.REMINDER_EVENING: datetime(2026, 3, 8, 23, 0, tzinfo=UTC),  # Sun 18:00 CDT (cutoff Mon 03:00)
+            MessageKind.REMINDER_FINAL: datetime(2026, 3, 9, 12, 0, tzinfo=UTC),  # Mon 07:00 CDT
         }, "9:00 AM"),
         # Monday after the UK fall-back (Sunday 2026-10-25).
         ("Europe/London", date(2026, 10, 26), {
-            "reminder_prep": datetime(2026, 10, 23, 8, 0, tzinfo=UTC),  # Fri 09:00 BST
-            "reminder_evening": datetime(2026, 10, 25, 18, 0, tzinfo=UTC),  # Sun 18:00 GMT
-            "reminder_final": datetime(2026, 10, 26, 7, 0, tzinfo=UTC),  # Mon 07:00 GMT
+            MessageKind.REMINDER_PREP: datetime(2026, 10, 23, 8, 0, tzinfo=UTC),  # Fri 09:00 BST
+            MessageKind.REMINDER_EVENING: datetime(2026, 10, 25, 18, 0, tzinfo=UTC),  # Sun 18:00 GMT
+            MessageKind.REMINDER_FINAL: datetime(2026, 10, 26, 7, 0, tzinfo=UTC),  # Mon 07:00 GMT
         }, "09:00"),
     ],
 )
@@ -144,7 +145,7 @@ def test_reminders_across_dst_go_out_once_at_the_right_instant(
     with time_machine.travel(datetime.combine(day - timedelta(days=10), time(12), tzinfo=UTC), tick=False) as clock:
         book_infusion(clinic, start, utcnow())
         assert deliver_due().sent == 1  # the confirmation
-        planned = {r.kind: r.due_at for r in rows() if r.kind.startswith("reminder_")}
+        planned = {r.kind: r.due_at for r in rows() if r.kind.is_reminder}
         assert planned == expected_utc
         for kind, due in sorted(expected_utc.items(), key=lambda kv: kv[1]):
             clock.move_to(due - timedelta(minutes=1))
@@ -165,8 +166,8 @@ def test_a_reminder_long_past_is_skipped_not_sent_late(make_clinic: Any, smtp: S
     with time_machine.travel(start - timedelta(hours=1), tick=False):
         book_infusion(clinic, start, utcnow())
         statuses = {r.kind: r.status for r in rows()}
-        assert statuses["reminder_final"] is OutboxStatus.SKIPPED  # 2 hours before was an hour ago
-        assert statuses["reminder_prep"] is OutboxStatus.SKIPPED
+        assert statuses[MessageKind.REMINDER_FINAL] is OutboxStatus.SKIPPED  # 2 hours before was an hour ago
+        assert statuses[MessageKind.REMINDER_PREP] is OutboxStatus.SKIPPED
         deliver_due()
     assert [m["Subject"].startswith("Your appointment") for m in smtp.messages] == [True]
 
@@ -257,7 +258,7 @@ def test_four_workers_share_500_messages_without_duplicates(
 
     clinic = make_clinic()
     for n in range(500):
-        enqueue(clinic, kind="request_received", dedupe_key=f"bulk-{n}", to_name=f"P {n}",
+        enqueue(clinic, kind=MessageKind.REQUEST_RECEIVED, dedupe_key=f"bulk-{n}", to_name=f"P {n}",
                 to_email=f"p{n}@example.com", context={"first_name": "P", "preferred_times": [],
                 "call_me": True, "consent_phone": True}, now=utcnow())
     db.session.commit()

@@ -13,6 +13,7 @@ from booking.extensions import db
 from booking.mail.links import issue_token
 from booking.models import (
     Appointment,
+    AuditAction,
     AuditEvent,
     ChangeRequest,
     Clinic,
@@ -74,7 +75,7 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
     return tables
 
 
-def actions(appointment_id: int) -> list[str]:
+def actions(appointment_id: int) -> list[AuditAction]:
     """Audit actions recorded for an appointment, oldest first."""
     db.session.expire_all()
     return list(

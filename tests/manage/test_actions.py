@@ -12,10 +12,12 @@ from booking.extensions import db
 from booking.models import (
     Appointment,
     AppointmentStatus,
+    AuditAction,
     AuditEvent,
     ChangeRequest,
     ChangeRequestStatus,
     Clinic,
+    MessageKind,
     OutboxMessage,
     OutboxStatus,
     utcnow,
@@ -53,8 +55,8 @@ class TestConfirm:
         fresh = reloaded(appt)
         assert fresh.status is AppointmentStatus.CONFIRMED
         assert fresh.patient_confirmed_at is not None
-        assert "appointment_confirmed_by_patient" in actions(appt.id)
-        event = db.session.scalar(select(AuditEvent).filter_by(action="appointment_confirmed_by_patient"))
+        assert AuditAction.APPOINTMENT_CONFIRMED_BY_PATIENT in actions(appt.id)
+        event = db.session.scalar(select(AuditEvent).filter_by(action=AuditAction.APPOINTMENT_CONFIRMED_BY_PATIENT))
         assert event.staff_id is None
         page = client.get(url).get_data(as_text=True)
         assert "your appointment is confirmed" in page
@@ -74,7 +76,7 @@ class TestConfirm:
         assert f"{url}/confirm" in client.get(url).get_data(as_text=True)
         client.post(f"{url}/confirm")
         assert reloaded(appt).patient_confirmed_at is not None
-        assert actions(appt.id) == ["appointment_confirmed_by_patient"]
+        assert actions(appt.id) == [AuditAction.APPOINTMENT_CONFIRMED_BY_PATIENT]
 
 
 def driver_form(**overrides: Any) -> dict[str, Any]:
@@ -95,8 +97,8 @@ class TestDriver:
             "Sam Driver", "+13125550199", "sam@example.net")
         assert fresh.driver_may_be_emailed is True
         assert fresh.driver_confirmed_at is not None
-        assert "driver_details_saved" in actions(appt.id)
-        [note] = outbox("driver_pickup")
+        assert AuditAction.DRIVER_DETAILS_SAVED in actions(appt.id)
+        [note] = outbox(MessageKind.DRIVER_PICKUP)
         assert "sam@example.net" in note.recipient
         assert (note.appointment_id, note.appointment_version) == (appt.id, 1)  # voided if the visit changes
         day = format_day(days_ahead(clinic, 3))
@@ -116,15 +118,15 @@ class TestDriver:
     ) -> None:
         client.post(f"{url}/driver", data=driver_form())
         client.post(f"{url}/driver", data=driver_form())
-        assert len(outbox("driver_pickup")) == 1
+        assert len(outbox(MessageKind.DRIVER_PICKUP)) == 1
         client.post(f"{url}/driver", data=driver_form(name="Alex Other", email="alex@example.net"))
-        notes = outbox("driver_pickup")
+        notes = outbox(MessageKind.DRIVER_PICKUP)
         assert len(notes) == 2
         assert "alex@example.net" in notes[1].recipient
         # The first driver's unsent note is void: only the current driver hears from us.
         assert [n.status for n in notes] == [OutboxStatus.VOID, OutboxStatus.PENDING]
         client.post(f"{url}/driver", data=driver_form())  # back to the first driver
-        notes = outbox("driver_pickup")
+        notes = outbox(MessageKind.DRIVER_PICKUP)
         assert [(n.status, "sam@" in n.recipient) for n in notes] == [
             (OutboxStatus.VOID, True), (OutboxStatus.VOID, False), (OutboxStatus.PENDING, True)]
 
@@ -133,13 +135,13 @@ class TestDriver:
     ) -> None:
         client.post(f"{url}/driver", data=driver_form())
         client.post(f"{url}/driver", data=driver_form(may_email=None))
-        assert [n.status for n in outbox("driver_pickup")] == [OutboxStatus.VOID]
+        assert [n.status for n in outbox(MessageKind.DRIVER_PICKUP)] == [OutboxStatus.VOID]
         assert reloaded(appt).driver_may_be_emailed is False
 
     def test_no_note_without_consent(self, client: FlaskClient, appt: Appointment, url: str) -> None:
         assert client.post(f"{url}/driver", data=driver_form(may_email=None)).status_code == 303
         assert reloaded(appt).driver_email == "sam@example.net"
-        assert outbox("driver_pickup") == []
+        assert outbox(MessageKind.DRIVER_PICKUP) == []
 
     def test_consent_without_an_email_is_refused(self, client: FlaskClient, appt: Appointment, url: str) -> None:
         before = snapshot()
@@ -173,8 +175,8 @@ class TestCancel:
         fresh = reloaded(appt)
         assert fresh.status is AppointmentStatus.CANCELLED
         assert fresh.cancel_reason == "Cancelled by the patient"
-        assert "appointment_cancelled_by_patient" in actions(appt.id)
-        assert len(outbox("appointment_cancelled")) == 1
+        assert AuditAction.APPOINTMENT_CANCELLED_BY_PATIENT in actions(appt.id)
+        assert len(outbox(MessageKind.APPOINTMENT_CANCELLED)) == 1
         page = client.get(url).get_data(as_text=True)
         assert f"{url}/cancel" not in page
 
@@ -240,7 +242,7 @@ class TestReschedule:
         assert item.preferred_times == [t.isoformat() for t in times]
         fresh = reloaded(appt)
         assert fresh.starts_at == local(clinic, days_ahead(clinic, 3), 10) and fresh.version == 1
-        assert "reschedule_requested" in actions(appt.id)
+        assert AuditAction.RESCHEDULE_REQUESTED in actions(appt.id)
         page = client.get(url).get_data(as_text=True)
         assert "You asked the clinic for another time" in page
         assert f"{format_day(days_ahead(clinic, 6))} at 2:00 PM" in page
@@ -273,9 +275,9 @@ class TestReschedule:
         fresh = reloaded(appt)
         assert fresh.starts_at == free
         assert fresh.version == 2
-        assert "appointment_rebooked_by_patient" in actions(appt.id)
+        assert AuditAction.APPOINTMENT_REBOOKED_BY_PATIENT in actions(appt.id)
         assert db.session.scalars(select(ChangeRequest)).all() == []
-        assert len(outbox("appointment_rescheduled")) == 1
+        assert len(outbox(MessageKind.APPOINTMENT_RESCHEDULED)) == 1
         assert "Your appointment is moved to" in client.get(url).get_data(as_text=True)
 
     @pytest.mark.parametrize("can_rebook", [True, False])

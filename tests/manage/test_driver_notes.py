@@ -8,7 +8,7 @@ def test_staff_moving_the_visit_sends_the_driver_a_new_note(make_clinic: Any, ma
     from sqlalchemy import select
 
     from booking.extensions import db
-    from booking.models import OutboxMessage, OutboxStatus, utcnow
+    from booking.models import MessageKind, OutboxMessage, OutboxStatus, utcnow
     from booking.operations.booking import reschedule
     from booking.operations.patient_actions import DriverDetails, save_driver
     from tests.conftest import chairs, days_ahead, local, service
@@ -21,6 +21,6 @@ def test_staff_moving_the_visit_sends_the_driver_a_new_note(make_clinic: Any, ma
     db.session.commit()
     reschedule(clinic, appointment, local(clinic, days_ahead(clinic, 5), 13), None, actor_id=None, now=utcnow())
     db.session.commit()
-    notes = db.session.scalars(select(OutboxMessage).filter_by(kind="driver_pickup").order_by(OutboxMessage.id)).all()
+    notes = db.session.scalars(select(OutboxMessage).filter_by(kind=MessageKind.DRIVER_PICKUP).order_by(OutboxMessage.id)).all()
     assert [n.status for n in notes] == [OutboxStatus.VOID, OutboxStatus.PENDING]
     assert notes[1].appointment_version == appointment.version

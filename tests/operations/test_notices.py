@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.models import OutboxMessage, utcnow
+from booking.models import MessageKind, OutboxMessage, utcnow
 from booking.operations.notices import notify_patient
 from tests.conftest import chairs, days_ahead, local, service
 
@@ -16,7 +16,7 @@ def test_service_names_naming_a_condition_stay_out_of_email(make_clinic: Any, ma
     infusion = service(clinic, "infusion")
     infusion.name = "IV infusion for chronic pain CANARY-CONDITION"
     appointment = make_appointment(clinic, infusion, chairs(clinic)[0], local(clinic, days_ahead(clinic, 3), 9))
-    for kind in ("appointment_booked", "appointment_rescheduled", "appointment_cancelled"):
+    for kind in (MessageKind.APPOINTMENT_BOOKED, MessageKind.APPOINTMENT_RESCHEDULED, MessageKind.APPOINTMENT_CANCELLED):
         notify_patient(clinic, appointment, kind, utcnow())
     db.session.commit()
     messages = db.session.scalars(select(OutboxMessage)).all()

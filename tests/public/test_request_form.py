@@ -18,6 +18,7 @@ from booking.models import (
     ChairKind,
     Clinic,
     ConsultationRequest,
+    MessageKind,
     OutboxMessage,
     PreferredTime,
     RequestStatus,
@@ -116,7 +117,7 @@ def test_valid_request_is_stored_with_one_outbox_row(client: FlaskClient, clinic
         datetime.fromisoformat(t) for t in data["preferred_times"]
     ]
     outbox = db.session.scalars(select(OutboxMessage)).one()
-    assert outbox.kind == "request_received"
+    assert outbox.kind is MessageKind.REQUEST_RECEIVED
     assert "robin@example.com" in outbox.recipient
     assert outbox.clinic_id == clinic.id
 

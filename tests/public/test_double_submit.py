@@ -227,6 +227,17 @@ class TestWithCsrf:
         assert _count(ConsultationRequest) == 1
         assert _count(OutboxMessage) == 1
 
+    def test_an_expired_token_keeps_the_key(self, client: FlaskClient, clinic: Clinic) -> None:
+        data = filled_in(client, clinic)
+        response = client.post(f"/{clinic.slug}/request", data={**data, "csrf_token": "expired"})
+        assert response.status_code == 400
+        page = response.get_data(as_text=True)
+        assert form_key_of(page) == data["form_key"]
+        resent = {**data, **hidden_fields(page)}
+        for _ in range(2):
+            assert client.post(f"/{clinic.slug}/request", data=resent).status_code == 303
+        assert _count(ConsultationRequest) == 1
+
 
 def race(app: Flask, cookie: str, path: str, data: dict[str, Any]) -> list[tuple[int, str, str]]:
     """POST the same form from THREADS threads at once; (status, final path, page) for each."""

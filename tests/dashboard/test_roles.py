@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from booking.models import Clinic, Role
-from tests.dashboard.conftest import days_ahead, local
+from tests.support.clinic_time import days_ahead, local
 
 ROLES = [Role.FRONT_DESK, Role.CLINICIAN, Role.ADMIN]
 

@@ -24,7 +24,15 @@ from booking.models import (
     StaffUser,
 )
 from tests.factories import create_appointment, create_clinic, create_patient, create_request, create_staff
+from tests.hypothesis_profiles import load_profile
 from tests.support.database import TEST_DATABASE_URL
+
+HYPOTHESIS_PROFILE = load_profile()
+
+
+def pytest_report_header() -> str:
+    """Say which Hypothesis profile the run uses."""
+    return f"hypothesis profile: {HYPOTHESIS_PROFILE} (HYPOTHESIS_PROFILE=ci or thorough)"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -2,24 +2,25 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.models import Chair, ChairKind, Clinic, Closure, OpeningHours
-from tests.dashboard.test_settings import (
-    admin,
-    chair_named,
-    clinic,
-    count,
-    events,
-    fresh,
-    hours_of,
-)
+from booking.models import Chair, ChairKind, Clinic, Closure, OpeningHours, Role
+from tests.support.stored import chair_named, count, events, fresh, hours_of
 
-__all__ = ["admin", "clinic"]  # fixtures used by name
+
+@pytest.fixture
+def clinic(make_clinic: Any) -> Clinic:
+    return make_clinic(name="Lakeside Infusions")
+
+
+@pytest.fixture
+def admin(signed_in: Any, clinic: Clinic) -> FlaskClient:
+    return signed_in(clinic, role=Role.ADMIN)
 
 
 def test_opening_hours_added_next_to_a_range_and_deleted(admin: FlaskClient, clinic: Clinic) -> None:

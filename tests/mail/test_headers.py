@@ -16,9 +16,10 @@ from booking.mail.delivery import deliver_due
 from booking.mail.outbox import display_name, header_safe
 from booking.models import Clinic, Patient, utcnow
 from booking.operations.booking import BookingSpec, book
-from tests.conftest import chairs, local, service
-from tests.mail.conftest import SmtpServer
-from tests.public.test_request_form import form_data
+from tests.factories import chairs, service
+from tests.support.clinic_time import local
+from tests.support.request_form import form_data
+from tests.support.smtp import SmtpServer
 
 # Decoded, each would be "Eve", CR LF, "Bcc: victim@example.net" (and more headers).
 Q_NAME = "=?utf-8?q?Eve=0D=0ABcc=3A_victim=40example.net=0D=0AX-Evil=3A_1?= Testpatient"

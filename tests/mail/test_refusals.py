@@ -14,8 +14,9 @@ from booking.extensions import db
 from booking.mail.delivery import deliver_due
 from booking.mail.outbox import enqueue
 from booking.models import Clinic, MessageKind, OutboxMessage, OutboxStatus, utcnow
-from tests.mail.conftest import SmtpServer, eventually
 from tests.mail.test_outbox_delivery import make_due
+from tests.support.smtp import SmtpServer
+from tests.support.waiting import eventually
 
 UNKNOWN = "nobody.here@example.com"
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.mail.delivery import deliver_due
 from booking.models import Clinic, MessageKind, OutboxMessage, PrevisitInstructions, utcnow
-from tests.mail.conftest import SmtpServer
 from tests.mail.test_pipeline import at, book_infusion
+from tests.support.smtp import SmtpServer
 
 UTC = timezone.utc
 VISIT = date(2026, 3, 3)  # a Tuesday, 09:00 in Chicago (CST, UTC-6) = 15:00 UTC

@@ -16,8 +16,9 @@ from booking import ROOT
 from booking.extensions import db
 from booking.mail.outbox import enqueue
 from booking.models import Clinic, MessageKind, OutboxMessage, OutboxStatus, utcnow
-from tests.mail.conftest import SmtpServer, eventually
 from tests.mail.test_outbox_delivery import make_due
+from tests.support.smtp import SmtpServer
+from tests.support.waiting import eventually
 
 MESSAGES = 6
 KILL_AT = 3  # the worker dies once the server has stored this message, before it hears "250"

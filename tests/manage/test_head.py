@@ -9,7 +9,7 @@ from werkzeug.test import TestResponse
 
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, utcnow
-from tests.manage.conftest import snapshot
+from tests.support.manage import snapshot
 
 PAGES = ["", "/confirm", "/driver", "/cancel", "/reschedule", "/calendar.ics", "?confirm=1"]
 

@@ -26,7 +26,7 @@ from booking.models import (
     Patient,
     RequestStatus,
 )
-from tests.public.test_request_form import form_data
+from tests.support.request_form import form_data
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 THREADS = 10

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 
 from booking.extensions import db
 from booking.models import Base, Clinic, StaffUser
-from tests.conftest import login
-from tests.public.test_request_form import form_data
+from tests.support.request_form import form_data
+from tests.support.sign_in import login
 
 
 def row_counts() -> dict[str, int]:

@@ -3,11 +3,13 @@
 A NUL character cannot go into PostgreSQL text; bytes that are not UTF-8 (a lone
 surrogate such as %ED%A0%80, or %FF) are not text at all. Both are refused as a
 whole before any view runs, and nothing is stored. Ids past an integer column's
-range are not found.
+range are not found; dates and times near the ends of the calendar are refused, and
+page numbers past any page are clamped.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from typing import Any
 from urllib.parse import quote_from_bytes, unquote_to_bytes
 
@@ -38,6 +40,8 @@ UNREADABLE = "could not be read"
 NUL = "\x00"
 SURROGATE = "\ud800"  # sent as the bytes ED A0 80, which are not UTF-8
 HUGE = "99999999999999999999"
+# Times at the ends of the calendar: neither can be moved to UTC.
+CALENDAR_ENDS = ["0001-01-01T00:00:00+14:00", "9999-12-31T23:00:00-12:00"]
 
 FormValue = str | bytes | Sequence[str | bytes]
 
@@ -212,6 +216,14 @@ def test_readable_text_in_the_form_is_not_refused(client: FlaskClient, clinic: C
     assert db.session.scalar(select(ConsultationRequest.full_name)) == "Zoë Łukasiewicz-Núñez"
 
 
+def test_a_preferred_time_at_the_ends_of_the_calendar_is_not_understood(client: FlaskClient, clinic: Clinic) -> None:
+    for moment in CALENDAR_ENDS:
+        response = post_raw(client, "/lakeside/request", form_data(clinic, preferred_times=[moment]))
+        assert response.status_code == 422, moment
+        assert "not understood" in response.get_data(as_text=True), moment
+    assert count(ConsultationRequest) == 0
+
+
 def test_a_huge_or_long_answer_is_refused_by_the_form(client: FlaskClient, clinic: Clinic) -> None:
     for field, value in [("full_name", "R" * 10_000), ("date_of_birth", HUGE), ("date_of_birth", "99999-01-01"),
                          ("phone", "9" * 5000), ("preferred_times", "9" * 5000)]:
@@ -240,10 +252,13 @@ def test_a_manage_form_with_unreadable_text_changes_nothing(client: FlaskClient,
     ]:
         assert refused(post_raw(client, f"{manage_url}/{action}", fields)), (action, fields)
         assert state() == before, (action, fields)
+    for moment in CALENDAR_ENDS:
+        assert post_raw(client, f"{manage_url}/reschedule", {"times": moment}).status_code == 422, moment
+    assert state() == before
     assert (count(ChangeRequest), count(OutboxMessage)) == (0, 0)
 
 
-# --- Numbers past what an id can be -----------------------------------------------------
+# --- Numbers and dates past what can be stored ------------------------------------------
 
 
 @pytest.fixture
@@ -276,6 +291,47 @@ def test_an_id_too_large_in_a_staff_form_is_not_found(
                             data={"service_id": number, "sessions": ["2030-01-07T10:00"]})
         assert series.status_code == 404, number
     assert count(Appointment) == 0
+
+
+def test_a_page_number_past_any_page_shows_a_page(admin: FlaskClient) -> None:
+    for page in (HUGE, str(2**63), "-" + HUGE, "1e309", "9" * 5000):
+        for path in ("/dashboard/requests/", "/dashboard/messages", "/dashboard/audit"):
+            assert admin.get(f"{path}?page={page}").status_code == 200, (path, page)
+
+
+def test_a_date_at_the_ends_of_the_calendar_is_refused(
+    admin: FlaskClient, clinic: Clinic, make_request: Any, make_appointment: Any
+) -> None:
+    item = make_request(clinic)
+    appt = make_appointment(clinic, service(clinic, "infusion"), chairs(clinic)[0], local(clinic, days_ahead(clinic, 2), 10))
+    for day in ("9999-12-31", "0001-01-01", "0001-01-02"):
+        for path in (f"/dashboard/day?date={day}", f"/dashboard/week?start={day}", f"/dashboard/requests/{item.id}?day={day}",
+                     f"/dashboard/patients/{appt.patient_id}?day={day}", f"/dashboard/appointments/{appt.id}?day={day}",
+                     f"/dashboard/export.csv?from={day}&to={day}"):
+            assert admin.get(path).status_code == 400, path
+        series = admin.get(f"/dashboard/patients/{appt.patient_id}/series?service_id={appt.service_id}&count=6"
+                           f"&within_days=21&min_gap_days=1&first_day={day}")
+        assert series.status_code == 422, day
+
+
+def test_a_staff_time_at_the_ends_of_the_calendar_is_not_understood(
+    admin: FlaskClient, clinic: Clinic, make_request: Any, make_appointment: Any
+) -> None:
+    item = make_request(clinic)
+    appt = make_appointment(clinic, service(clinic, "infusion"), chairs(clinic)[0], local(clinic, days_ahead(clinic, 2), 10))
+    for moment in CALENDAR_ENDS:
+        for path, data in [(f"/dashboard/requests/{item.id}/schedule", {"start": moment}),
+                           (f"/dashboard/patients/{appt.patient_id}/book", {"start": moment, "service_id": appt.service_id}),
+                           (f"/dashboard/appointments/{appt.id}/reschedule", {"start": moment})]:
+            assert admin.post(path, data=data).status_code < 500, (path, moment)
+    assert count(Appointment) == 1
+
+
+def test_dates_well_inside_the_calendar_still_work(admin: FlaskClient, clinic: Clinic) -> None:
+    assert admin.get("/dashboard/day?date=2999-12-30").status_code == 200
+    assert admin.get("/dashboard/week?start=1900-01-08").status_code == 200
+    assert admin.get("/dashboard/day?date=").status_code == 200
+    assert admin.get(f"/dashboard/day?date={date.today().isoformat()}").status_code == 200
 
 
 # --- The last line: a value the database refuses ----------------------------------------

@@ -17,6 +17,7 @@ from wtforms.validators import InputRequired
 
 from booking.dashboard import bp
 from booking.dashboard.context import actor_id, current_clinic, requires
+from booking.dashboard.query_args import page_arg
 from booking.domain.availability import day_bounds
 from booking.domain.permissions import Permission
 from booking.extensions import db
@@ -30,6 +31,7 @@ from booking.models import (
     utcnow,
 )
 from booking.operations import audit
+from booking.validators import WithinCalendar
 
 MAX_EXPORT_DAYS = 366
 AUDIT_PAGE_SIZE = 50
@@ -65,12 +67,12 @@ class ExportForm(FlaskForm):
 
     from_ = DateField(
         "From",
-        validators=[InputRequired("Enter the first date, e.g. 2026-03-01.")],
+        validators=[InputRequired("Enter the first date, e.g. 2026-03-01."), WithinCalendar()],
         invalid_value_message="Enter the first date as YYYY-MM-DD, e.g. 2026-03-01.",
     )
     to = DateField(
         "To (included)",
-        validators=[InputRequired("Enter the last date, e.g. 2026-03-31.")],
+        validators=[InputRequired("Enter the last date, e.g. 2026-03-31."), WithinCalendar()],
         invalid_value_message="Enter the last date as YYYY-MM-DD, e.g. 2026-03-31.",
     )
 
@@ -157,7 +159,7 @@ def audit_log() -> str:
     """The current clinic's audit events, newest first, 50 a page."""
     clinic_id = current_clinic().id
     action = request.args.get("action", "").strip()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     scope = [AuditEvent.clinic_id == clinic_id]
     if action:
         scope.append(AuditEvent.action == action)

@@ -28,6 +28,7 @@ from booking.public.forms import SCREENING_LABELS, ConsultationRequestForm
 from booking.queries.availability import find_slots
 from booking.queries.instructions import instructions_for
 from booking.templating import format_times
+from booking.validators import parse_instant
 
 
 def _clinic_or_404(slug: str) -> Clinic:
@@ -115,11 +116,9 @@ def _chosen_in_zone(values: list[str], zone: ZoneInfo) -> set[str]:
     chosen = set()
     for value in values:
         try:
-            moment = datetime.fromisoformat(value)
+            chosen.add(parse_instant(value).astimezone(zone).isoformat())
         except ValueError:
             continue
-        if moment.tzinfo is not None:
-            chosen.add(moment.astimezone(zone).isoformat())
     return chosen
 
 

@@ -67,10 +67,12 @@ def create_app(test_config: dict[str, Any] | None = None, *, cli: bool = True) -
 
     from booking import api, auth, dashboard, errors, manage, public
     from booking.auth.sessions import init_idle_timeout
+    from booking.input_guard import init_input_guard
     from booking.queries import calendar_version  # noqa: F401  (keeps availability caches honest)
     from booking.security import init_security_headers
     from booking.templating import register_filters
 
+    init_input_guard(app)  # before the blueprints: their routes take its `int` converter
     app.register_blueprint(public.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(api.bp)

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from booking.dashboard import bp
 from booking.dashboard.context import actor_id, current_clinic, requires, scoped_or_404
 from booking.dashboard.forms import BookTimeForm, CancelForm, StatusForm
+from booking.dashboard.query_args import date_arg
 from booking.dashboard.slot_picker import day_slots, slot_taken_message
 from booking.domain.appointment_flow import IllegalStatusChange, can_set
 from booking.domain.permissions import Permission
@@ -44,11 +44,7 @@ def _render(appointment: Appointment, status: int = 200, cancel_form: CancelForm
     clinic = current_clinic()
     service = db.session.get(Service, appointment.service_id)
     assert service is not None
-    try:
-        day = date.fromisoformat(request.args["day"]) if "day" in request.args else None
-    except ValueError:
-        abort(400)
-    day = day or max(local_day(clinic, appointment.starts_at), local_day(clinic, utcnow()))
+    day = date_arg("day") or max(local_day(clinic, appointment.starts_at), local_day(clinic, utcnow()))
     movable = appointment.status in (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED)
     now = utcnow()
     return render_template(

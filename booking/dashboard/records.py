@@ -17,6 +17,7 @@ from wtforms.validators import InputRequired
 
 from booking.dashboard import bp
 from booking.dashboard.context import actor_id, current_clinic, requires
+from booking.dashboard.query_args import page_arg
 from booking.domain.availability import day_bounds
 from booking.domain.permissions import Permission
 from booking.extensions import db
@@ -31,6 +32,7 @@ from booking.models import (
     utcnow,
 )
 from booking.operations import audit
+from booking.validators import WithinCalendar
 
 MAX_EXPORT_DAYS = 366
 AUDIT_PAGE_SIZE = 50
@@ -66,12 +68,12 @@ class ExportForm(FlaskForm):
 
     from_ = DateField(
         "From",
-        validators=[InputRequired("Enter the first date, e.g. 2026-03-01.")],
+        validators=[InputRequired("Enter the first date, e.g. 2026-03-01."), WithinCalendar()],
         invalid_value_message="Enter the first date as YYYY-MM-DD, e.g. 2026-03-01.",
     )
     to = DateField(
         "To (included)",
-        validators=[InputRequired("Enter the last date, e.g. 2026-03-31.")],
+        validators=[InputRequired("Enter the last date, e.g. 2026-03-31."), WithinCalendar()],
         invalid_value_message="Enter the last date as YYYY-MM-DD, e.g. 2026-03-31.",
     )
 
@@ -161,7 +163,7 @@ def audit_log() -> str:
         action = AuditAction(request.args["action"]) if request.args.get("action") else None
     except ValueError:
         abort(400)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     scope = [AuditEvent.clinic_id == clinic_id]
     if action is not None:
         scope.append(AuditEvent.action == action)

@@ -34,6 +34,7 @@ from booking.queries.availability import find_slots
 from booking.queries.instructions import instructions_for
 from booking.queries.intake import request_for_form_key
 from booking.templating import format_times
+from booking.validators import parse_instant
 
 
 def _clinic_or_404(slug: str) -> Clinic:
@@ -126,11 +127,9 @@ def _chosen_in_zone(values: list[str], zone: ZoneInfo) -> set[str]:
     chosen = set()
     for value in values:
         try:
-            moment = datetime.fromisoformat(value)
+            chosen.add(parse_instant(value).astimezone(zone).isoformat())
         except ValueError:
             continue
-        if moment.tzinfo is not None:
-            chosen.add(moment.astimezone(zone).isoformat())
     return chosen
 
 

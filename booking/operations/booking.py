@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from booking.domain.availability import Slot, nearest_slots, unavailable_reason
+from booking.domain.booking_keys import booking_fingerprint
 from booking.domain.errors import DomainError
 from booking.extensions import db
 from booking.models import (
@@ -72,6 +73,14 @@ class InvalidBooking(DomainError):
     """The booking names something that does not belong together."""
 
 
+class KeyReused(InvalidBooking):
+    """A form's key came back with another booking than the one it made; nothing is booked."""
+
+    def __init__(self, appointment: Appointment) -> None:
+        super().__init__("this form was already used for another booking; reload the page and choose again")
+        self.appointment = appointment
+
+
 @dataclass(frozen=True)
 class BookingSpec:
     """What to book: a service for a patient at a start time, optionally on a chair."""
@@ -85,6 +94,11 @@ class BookingSpec:
     idempotency_key: str | None = None
     override_consult_first: bool = False
     notify: bool = True  # a series sends one email for all its sessions instead
+
+    def fingerprint(self, clinic_id: int) -> str:
+        """What this booking's key stands for."""
+        return booking_fingerprint(clinic_id, self.patient.id, self.service.id, self.start, self.chair_id,
+                                   self.request_id)
 
 
 def lock_clinic(clinic: Clinic) -> None:
@@ -100,6 +114,19 @@ def lock_clinic(clinic: Clinic) -> None:
     db.session.execute(
         update(Clinic).where(Clinic.id == clinic.id).values(booking_counter=Clinic.booking_counter + 1)
     )
+
+
+def replayed(clinic: Clinic, key: str, fingerprint: str) -> Appointment | None:
+    """The appointment `key` made, if it was made for this very booking; None if the key is new.
+
+    Raises `KeyReused` if the key made another booking. Call with the clinic lock held.
+    """
+    existing = db.session.scalar(
+        select(Appointment).where(Appointment.clinic_id == clinic.id, Appointment.idempotency_key == key)
+    )
+    if existing is not None and existing.idempotency_fingerprint != fingerprint:
+        raise KeyReused(existing)
+    return existing
 
 
 def _check_slot(
@@ -145,19 +172,18 @@ def book(clinic: Clinic, spec: BookingSpec, *, actor_id: int | None, now: dateti
     """Book one appointment; adds and flushes, the caller commits.
 
     Raises `SlotTaken` (with nearby free times), `ConsultFirst` or `InvalidBooking`.
-    A repeated `idempotency_key` returns the appointment it already made.
+    A repeated `idempotency_key` returns the appointment it made for the same
+    booking, and raises `KeyReused` if it made another one.
     """
     service, patient = spec.service, spec.patient
     if service.clinic_id != clinic.id or patient.clinic_id != clinic.id or not service.active:
         raise InvalidBooking("service or patient belongs to another clinic")
     lock_clinic(clinic)
+    fingerprint = None
     if spec.idempotency_key:
-        existing = db.session.scalar(
-            select(Appointment).where(Appointment.idempotency_key == spec.idempotency_key)
-        )
+        fingerprint = spec.fingerprint(clinic.id)
+        existing = replayed(clinic, spec.idempotency_key, fingerprint)
         if existing is not None:
-            if existing.clinic_id != clinic.id:
-                raise InvalidBooking("key already used")
             return existing
     if service.kind is ServiceKind.INFUSION and not has_cleared_consultation(patient):
         if not spec.override_consult_first:
@@ -176,6 +202,7 @@ def book(clinic: Clinic, spec: BookingSpec, *, actor_id: int | None, now: dateti
         request_id=spec.request_id,
         series_id=spec.series_id,
         idempotency_key=spec.idempotency_key,
+        idempotency_fingerprint=fingerprint,
         created_by_id=actor_id,
         created_at=now,
         updated_at=now,

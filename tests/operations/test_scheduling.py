@@ -1,0 +1,68 @@
+"""Scheduling a request: a key replays its own request's booking and never marks another request."""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from booking.extensions import db
+from booking.models import Appointment, Clinic, ConsultationRequest, RequestStatus, utcnow
+from booking.operations.booking import InvalidBooking
+from booking.operations.scheduling import schedule_request
+from tests.conftest import days_ahead, local
+
+CONFLICT = "already used for another booking"
+
+
+@pytest.fixture
+def clinic(make_clinic: Any) -> Clinic:
+    return make_clinic(chairs=1)
+
+
+def scheduled(clinic: Clinic, item: ConsultationRequest, start: Any, key: str) -> Appointment:
+    appointment = schedule_request(clinic, item, start, actor_id=None, now=utcnow(), idempotency_key=key)
+    db.session.commit()
+    return appointment
+
+
+def status(item: ConsultationRequest) -> RequestStatus:
+    db.session.expire_all()
+    return db.session.get(ConsultationRequest, item.id).status
+
+
+def test_the_same_key_for_the_same_request_and_time_is_a_replay(clinic: Clinic, make_request: Any) -> None:
+    start = local(clinic, days_ahead(clinic, 2), 9)
+    item = make_request(clinic, start)
+    first = scheduled(clinic, item, start, "page-1")
+    assert scheduled(clinic, item, start, "page-1").id == first.id
+    assert db.session.scalar(select(func.count()).select_from(Appointment)) == 1
+    assert status(item) is RequestStatus.SCHEDULED
+
+
+def test_a_key_used_for_another_request_is_a_conflict_and_the_request_stays_unscheduled(
+    clinic: Clinic, make_request: Any
+) -> None:
+    start = local(clinic, days_ahead(clinic, 2), 9)
+    first_request = make_request(clinic, start, name="Ada First")
+    second_request = make_request(clinic, start + timedelta(hours=2), name="Bo Second")
+    first = scheduled(clinic, first_request, start, "shared")
+    with pytest.raises(InvalidBooking, match=CONFLICT):
+        schedule_request(clinic, second_request, start + timedelta(hours=2), actor_id=None, now=utcnow(),
+                         idempotency_key="shared")
+    db.session.rollback()
+    assert status(second_request) is RequestStatus.NEW
+    assert db.session.get(ConsultationRequest, second_request.id).patient_id is None
+    assert db.session.scalars(select(Appointment)).all() == [first]
+
+
+def test_the_same_key_and_request_at_another_time_is_a_conflict(clinic: Clinic, make_request: Any) -> None:
+    start = local(clinic, days_ahead(clinic, 2), 9)
+    item = make_request(clinic, start)
+    first = scheduled(clinic, item, start, "page-1")
+    with pytest.raises(InvalidBooking, match=CONFLICT):
+        schedule_request(clinic, item, start + timedelta(hours=1), actor_id=None, now=utcnow(),
+                         idempotency_key="page-1")
+    db.session.rollback()
+    assert db.session.scalars(select(Appointment)).all() == [first]

@@ -20,7 +20,7 @@ from booking.models import (
     Service,
 )
 from booking.operations import audit
-from booking.operations.booking import BookingSpec, book, lock_clinic, replayed
+from booking.operations.booking import Booker, BookingSpec, book, lock_clinic, replayed
 
 
 class NotFlagged(DomainError):
@@ -69,12 +69,13 @@ def schedule_request(
     request: ConsultationRequest,
     start: datetime,
     *,
+    booker: Booker,
     chair_id: int | None = None,
     actor_id: int | None,
     now: datetime,
     idempotency_key: str | None = None,
 ) -> Appointment:
-    """Book the request's consultation at `start` and mark the request scheduled.
+    """Book the request's consultation at `start` by `booker`'s rules and mark the request scheduled.
 
     Safe when two people schedule the same request at once: the clinic lock is
     taken first and the request re-read, so only one booking is made. A repeated
@@ -101,7 +102,7 @@ def schedule_request(
     patient = patient_for_request(request)
     appointment = book(
         clinic,
-        BookingSpec(service=service, patient=patient, start=start, chair_id=chair_id,
+        BookingSpec(service=service, patient=patient, start=start, booker=booker, chair_id=chair_id,
                     request_id=request.id, idempotency_key=idempotency_key),
         actor_id=actor_id,
         now=now,

@@ -1,4 +1,4 @@
-"""Booking: a form's key stands for one booking, per clinic; a repeat replays it, a misuse conflicts."""
+"""Booking: a form's key stands for one booking, per clinic; the check under the lock uses the booker's rules."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from booking.extensions import db
 from booking.models import Appointment, AuditEvent, Clinic, MessageKind, OutboxMessage, utcnow
-from booking.operations.booking import BookingSpec, InvalidBooking, book
+from booking.operations.booking import Booker, BookingSpec, InvalidBooking, SlotTaken, book, reschedule
+from booking.operations.scheduling import schedule_request
 from tests.conftest import chairs, days_ahead, local, service
 
 CONFLICT = "already used for another booking"
@@ -29,7 +30,7 @@ def clinic(make_clinic: Any) -> Clinic:
 def spec(clinic: Clinic, make_patient: Any) -> BookingSpec:
     """An infusion on the first chair in two days at 9:00, sent with the key `k-1`."""
     return BookingSpec(service=service(clinic, "infusion"), patient=make_patient(clinic),
-                       start=local(clinic, days_ahead(clinic, 2), 9), chair_id=chairs(clinic)[0].id,
+                       start=local(clinic, days_ahead(clinic, 2), 9), booker=Booker.STAFF, chair_id=chairs(clinic)[0].id,
                        idempotency_key="k-1", override_consult_first=True)
 
 
@@ -71,10 +72,8 @@ def test_the_same_key_for_another_booking_is_a_conflict_and_books_nothing(
 def test_a_moved_appointment_still_answers_a_replay_of_the_form_that_made_it(
     clinic: Clinic, spec: BookingSpec
 ) -> None:
-    from booking.operations.booking import reschedule
-
     first = booked(clinic, spec)
-    reschedule(clinic, first, spec.start + timedelta(hours=4), None, actor_id=None, now=utcnow())
+    reschedule(clinic, first, spec.start + timedelta(hours=4), None, booker=Booker.STAFF, actor_id=None, now=utcnow())
     db.session.commit()
     # What the key stood for is kept with it, not read back from the moved appointment.
     assert booked(clinic, spec).id == first.id
@@ -85,10 +84,70 @@ def test_keys_are_per_clinic(clinic: Clinic, spec: BookingSpec, make_clinic: Any
     first = booked(clinic, spec)
     elsewhere = make_clinic(chairs=1)
     theirs = BookingSpec(service=service(elsewhere, "consult"), patient=make_patient(elsewhere),
-                         start=local(elsewhere, days_ahead(elsewhere, 2), 9), idempotency_key=spec.idempotency_key)
+                         start=local(elsewhere, days_ahead(elsewhere, 2), 9), booker=Booker.STAFF,
+                         idempotency_key=spec.idempotency_key)
     # Another clinic's key says nothing about this one: it books, and each clinic replays its own.
     second = booked(elsewhere, theirs)
     assert second.id != first.id and second.clinic_id == elsewhere.id
     assert booked(elsewhere, theirs).id == second.id
     assert booked(clinic, spec).id == first.id
     assert count(Appointment) == 2
+
+
+# --- Who books: the public rules for patients, checked by the operation itself ----------------
+
+# Three days' notice and ten days ahead for patients: tomorrow is too soon, in 20 days too far.
+OUTSIDE_PUBLIC_RULES = [pytest.param(1, "notice", id="notice"), pytest.param(20, "horizon", id="horizon")]
+
+
+@pytest.fixture
+def strict(clinic: Clinic) -> Clinic:
+    clinic.min_notice_minutes = 3 * 24 * 60
+    clinic.horizon_days = 10
+    db.session.commit()
+    return clinic
+
+
+@pytest.mark.parametrize(("days", "reason"), OUTSIDE_PUBLIC_RULES)
+def test_a_patient_side_booking_outside_the_public_rules_is_refused_and_staff_may_book_it(
+    strict: Clinic, spec: BookingSpec, days: int, reason: str
+) -> None:
+    start = local(strict, days_ahead(strict, days), 9)
+    with pytest.raises(SlotTaken) as refused:
+        book(strict, replace(spec, start=start, booker=Booker.PATIENT), actor_id=None, now=utcnow())
+    assert refused.value.reason == reason
+    db.session.rollback()
+    assert count(Appointment) == 0
+    assert booked(strict, replace(spec, start=start)).starts_at == start
+
+
+@pytest.mark.parametrize(("days", "reason"), OUTSIDE_PUBLIC_RULES)
+def test_a_patient_moving_outside_the_public_rules_is_refused_and_staff_may_move_it(
+    strict: Clinic, spec: BookingSpec, days: int, reason: str
+) -> None:
+    appointment = booked(strict, replace(spec, start=local(strict, days_ahead(strict, 5), 9)))
+    start = local(strict, days_ahead(strict, days), 9)
+    with pytest.raises(SlotTaken) as refused:
+        reschedule(strict, appointment, start, None, booker=Booker.PATIENT, actor_id=None, now=utcnow())
+    assert refused.value.reason == reason
+    db.session.rollback()
+    assert db.session.get(Appointment, appointment.id).version == 1
+    reschedule(strict, appointment, start, None, booker=Booker.STAFF, actor_id=None, now=utcnow())
+    db.session.commit()
+    assert db.session.get(Appointment, appointment.id).starts_at == start
+
+
+@pytest.mark.parametrize(("days", "reason"), OUTSIDE_PUBLIC_RULES)
+def test_an_instant_booking_outside_the_public_rules_is_refused_and_staff_may_schedule_it(
+    strict: Clinic, make_request: Any, days: int, reason: str
+) -> None:
+    start = local(strict, days_ahead(strict, days), 9)
+    item = make_request(strict, start)
+    with pytest.raises(SlotTaken) as refused:
+        schedule_request(strict, item, start, booker=Booker.PATIENT, actor_id=None, now=utcnow())
+    assert refused.value.reason == reason
+    db.session.rollback()
+    assert count(Appointment) == 0
+    appointment = schedule_request(strict, item, start, booker=Booker.STAFF, actor_id=None, now=utcnow())
+    db.session.commit()
+    assert appointment.starts_at == start and appointment.request_id == item.id

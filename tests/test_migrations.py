@@ -55,3 +55,52 @@ def test_upgrade_matches_models_and_downgrade_empties(empty_database: str) -> No
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()
+
+
+def test_booking_keys_keep_what_they_stand_for_down_and_up(empty_database: str) -> None:
+    from datetime import date, datetime, timedelta, timezone
+
+    from sqlalchemy import text
+
+    from booking.domain.booking_keys import booking_fingerprint
+    from booking.models import Appointment, Chair, ChairKind, Clinic, Patient, Service, ServiceKind
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database})
+    with app.app_context():
+        upgrade()
+        start = datetime(2030, 4, 9, 14, tzinfo=timezone.utc)
+        expected = []
+        for n in (1, 2):
+            clinic = Clinic(slug=f"mig-{n}", name=f"Clinic {n}", timezone="America/Chicago", address="1 Test St",
+                            phone="+13125550100", email=f"desk{n}@clinic.example")
+            db.session.add(clinic)
+            db.session.flush()
+            consult = Service(clinic_id=clinic.id, slug="consult", name="Consultation", kind=ServiceKind.CONSULTATION,
+                              duration_minutes=45)
+            room = Chair(clinic_id=clinic.id, name="Room", kind=ChairKind.CONSULT)
+            patient = Patient(clinic_id=clinic.id, full_name="Pat Migrated", email="pat@example.com",
+                              phone="+13125550101", date_of_birth=date(1980, 1, 1))
+            db.session.add_all([consult, room, patient])
+            db.session.flush()
+            fingerprint = booking_fingerprint(clinic.id, patient.id, consult.id, start, None, None)
+            expected.append(fingerprint)
+            # The same key in both clinics: allowed now that keys are per clinic.
+            db.session.add(Appointment(clinic_id=clinic.id, service_id=consult.id, chair_id=room.id,
+                                       patient_id=patient.id, starts_at=start, ends_at=start + timedelta(minutes=45),
+                                       blocked_until=start + timedelta(minutes=45), idempotency_key="shared",
+                                       idempotency_fingerprint=fingerprint))
+        db.session.commit()
+        db.session.remove()
+
+        def keys() -> list[tuple[str | None, ...]]:
+            with db.engine.connect() as conn:
+                columns = "idempotency_key, idempotency_fingerprint" if "idempotency_fingerprint" in {
+                    c["name"] for c in inspect(conn).get_columns("appointment")} else "idempotency_key"
+                return [tuple(r) for r in conn.execute(text(f"SELECT {columns} FROM appointment ORDER BY id"))]
+
+        downgrade(revision="c7e2a9d4f1b3")
+        assert keys() == [("shared",), (None,)]  # unique across clinics again: the first keeps it
+        upgrade()
+        # Recomputed by the migration's own copy of the recipe: the same as the app's.
+        assert keys() == [("shared", expected[0]), (None, None)]
+        db.engine.dispose()

@@ -27,7 +27,7 @@ from booking.models import (
 )
 from booking.operations import audit
 from booking.operations.appointment_status import set_status
-from booking.operations.booking import InvalidBooking, SlotTaken, reschedule
+from booking.operations.booking import Booker, InvalidBooking, SlotTaken, reschedule
 from booking.queries.schedule import local_day
 
 # Status buttons staff see; cancelling has its own form with a reason.
@@ -91,7 +91,7 @@ def appointment_reschedule(appointment_id: int) -> Response | tuple[str, int]:
         return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)
     try:
         reschedule(current_clinic(), appointment, form.start.instant, form.chair_id.data,
-                   actor_id=actor_id(), now=utcnow())
+                   booker=Booker.STAFF, actor_id=actor_id(), now=utcnow())
         db.session.commit()
     except SlotTaken as error:
         db.session.rollback()

@@ -24,6 +24,7 @@ from booking.extensions import db
 from booking.models import Appointment, AuditAction, ConsultationRequest, Patient, Service, utcnow
 from booking.operations import audit
 from booking.operations.booking import (
+    Booker,
     BookingSpec,
     ConsultFirst,
     InvalidBooking,
@@ -111,7 +112,8 @@ def patient_book(patient_id: int) -> Response | tuple[str, int]:
     try:
         appointment = book(
             current_clinic(),
-            BookingSpec(service=service, patient=patient, start=form.start.instant, chair_id=form.chair_id.data,
+            BookingSpec(service=service, patient=patient, start=form.start.instant, booker=Booker.STAFF,
+                        chair_id=form.chair_id.data,
                         idempotency_key=form.key.data or None, override_consult_first=override),
             actor_id=actor_id(),
             now=utcnow(),

@@ -40,7 +40,7 @@ from booking.models import (
     utcnow,
 )
 from booking.operations import audit
-from booking.operations.booking import ConsultFirst, InvalidBooking, SlotTaken
+from booking.operations.booking import Booker, ConsultFirst, InvalidBooking, SlotTaken
 from booking.operations.scheduling import NotFlagged, record_review, schedule_request
 from booking.queries.schedule import local_day
 
@@ -209,7 +209,7 @@ def request_schedule(request_id: int) -> Response | tuple[str, int]:
         abort(400)
     try:
         appointment = schedule_request(
-            current_clinic(), item, form.start.instant, chair_id=form.chair_id.data,
+            current_clinic(), item, form.start.instant, booker=Booker.STAFF, chair_id=form.chair_id.data,
             actor_id=actor_id(), now=utcnow(), idempotency_key=form.key.data or None,
         )
         db.session.commit()

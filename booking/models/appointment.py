@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     event,
     literal_column,
 )
@@ -83,6 +84,9 @@ class Appointment(Base):
         ForeignKeyConstraint(["clinic_id", "patient_id"], ["patient.clinic_id", "patient.id"]),
         CheckConstraint("ends_at > starts_at", name="order"),
         CheckConstraint("blocked_until >= ends_at", name="recovery"),
+        # A form's key is one clinic's: its lock serialises the look-up and the insert.
+        UniqueConstraint("clinic_id", "idempotency_key"),
+        CheckConstraint("(idempotency_key IS NULL) = (idempotency_fingerprint IS NULL)", name="key_fingerprint"),
         ForeignKeyConstraint(
             ["clinic_id", "request_id"], ["consultation_request.clinic_id", "consultation_request.id"]
         ),
@@ -126,7 +130,10 @@ class Appointment(Base):
     cancelled_by: Mapped[Canceller | None] = mapped_column(str_enum(Canceller, "canceller"))
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     # A form's one-time key: submitting the same form twice books once.
-    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
+    # What the key stood for when it booked (booking/domain/booking_keys.py): the same
+    # key with another patient, service, time, chair or request is refused.
+    idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64))
     patient_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     driver_name: Mapped[str] = mapped_column(String(120), default="")
     driver_phone: Mapped[str] = mapped_column(String(20), default="")

@@ -2,12 +2,14 @@
 
 Every way an appointment is made or moved (staff scheduling, series, rescheduling,
 instant public booking) goes through `book` or `reschedule`. Both take the
-clinic's booking lock first, then re-check the chair against committed data, so
+clinic's booking lock first, then re-check the time against committed data by
+the rules of whoever books (staff, or a patient: minimum notice and horizon), so
 two people can never get the same chair at the same time. On PostgreSQL an
 exclusion constraint guards the same invariant in the database.
 """
 from __future__ import annotations
 
+import enum
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from booking.domain.availability import Slot, nearest_slots, unavailable_reason
+from booking.domain.booking_keys import booking_fingerprint
 from booking.domain.errors import DomainError
 from booking.extensions import db
 from booking.models import (
@@ -72,19 +75,40 @@ class InvalidBooking(DomainError):
     """The booking names something that does not belong together."""
 
 
+class KeyReused(InvalidBooking):
+    """A form's key came back with another booking than the one it made; nothing is booked."""
+
+    def __init__(self, appointment: Appointment) -> None:
+        super().__init__("this form was already used for another booking; reload the page and choose again")
+        self.appointment = appointment
+
+
+class Booker(enum.Enum):
+    """Who books, which decides the rules checked under the lock."""
+
+    STAFF = "staff"  # no minimum notice, the staff horizon
+    PATIENT = "patient"  # the public form's instant booking, a patient moving their own visit
+
+
 @dataclass(frozen=True)
 class BookingSpec:
-    """What to book: a service for a patient at a start time, optionally on a chair."""
+    """What to book: a service for a patient at a start time, optionally on a chair, and who books it."""
 
     service: Service
     patient: Patient
     start: datetime
+    booker: Booker
     chair_id: int | None = None
     request_id: int | None = None
     series_id: int | None = None
     idempotency_key: str | None = None
     override_consult_first: bool = False
     notify: bool = True  # a series sends one email for all its sessions instead
+
+    def fingerprint(self, clinic_id: int) -> str:
+        """What this booking's key stands for."""
+        return booking_fingerprint(clinic_id, self.patient.id, self.service.id, self.start, self.chair_id,
+                                   self.request_id)
 
 
 def lock_clinic(clinic: Clinic) -> None:
@@ -102,17 +126,37 @@ def lock_clinic(clinic: Clinic) -> None:
     )
 
 
+def replayed(clinic: Clinic, key: str, fingerprint: str) -> Appointment | None:
+    """The appointment `key` made, if it was made for this very booking; None if the key is new.
+
+    Raises `KeyReused` if the key made another booking. Call with the clinic lock held.
+    """
+    existing = db.session.scalar(
+        select(Appointment).where(Appointment.clinic_id == clinic.id, Appointment.idempotency_key == key)
+    )
+    if existing is not None and existing.idempotency_fingerprint != fingerprint:
+        raise KeyReused(existing)
+    return existing
+
+
 def _check_slot(
-    clinic: Clinic, service: Service, start: datetime, chair_id: int | None, now: datetime,
+    clinic: Clinic, service: Service, start: datetime, chair_id: int | None, now: datetime, booker: Booker,
     ignore_id: int | None = None,
 ) -> int:
-    """The chair to use for `start`, or raise `SlotTaken` with the reason and nearby times."""
+    """The chair to use for `start` by `booker`'s rules, or raise `SlotTaken` with the reason and nearby times.
+
+    Called with the clinic lock held: what was checked before it (the form's list of
+    times, the patient's choices) may have changed since, the rules included.
+    """
+    # The clinic was read before the lock; an admin may have changed its rules since.
+    db.session.refresh(clinic, ["slot_step_minutes", "min_notice_minutes", "horizon_days"])
+    staff = booker is Booker.STAFF
     zone = clinic.zone
     day = start.astimezone(zone).date()
     chairs = eligible_chairs(clinic, service)
     if chair_id is not None and chair_id not in chairs:
         raise InvalidBooking("that chair cannot take this service")
-    slots = find_slots(clinic, service, day, 1, now, staff=True, ignore_id=ignore_id)
+    slots = find_slots(clinic, service, day, 1, now, staff=staff, ignore_id=ignore_id)
     match = next((s for s in slots if s.start == start), None)
     if match is not None and chair_id is None:
         return match.chair_ids[0]
@@ -123,9 +167,9 @@ def _check_slot(
         occupancies = load_occupancies(clinic, chairs, window_of(zone, day, 1), ignore_id)
         calendar = load_calendar(clinic, day, 1)
         timing = service_timing(service)
-        rules = clinic_rules(clinic, staff=True)
+        rules = clinic_rules(clinic, staff=staff)
         reason = unavailable_reason(calendar, rules, timing, chairs, occupancies, start, now) or "busy"
-    nearby = find_slots(clinic, service, day - timedelta(days=1), 3, now, staff=True, ignore_id=ignore_id)
+    nearby = find_slots(clinic, service, day - timedelta(days=1), 3, now, staff=staff, ignore_id=ignore_id)
     raise SlotTaken(reason, nearest_slots(nearby, start))
 
 
@@ -145,25 +189,24 @@ def book(clinic: Clinic, spec: BookingSpec, *, actor_id: int | None, now: dateti
     """Book one appointment; adds and flushes, the caller commits.
 
     Raises `SlotTaken` (with nearby free times), `ConsultFirst` or `InvalidBooking`.
-    A repeated `idempotency_key` returns the appointment it already made.
+    A repeated `idempotency_key` returns the appointment it made for the same
+    booking, and raises `KeyReused` if it made another one.
     """
     service, patient = spec.service, spec.patient
     if service.clinic_id != clinic.id or patient.clinic_id != clinic.id or not service.active:
         raise InvalidBooking("service or patient belongs to another clinic")
     lock_clinic(clinic)
+    fingerprint = None
     if spec.idempotency_key:
-        existing = db.session.scalar(
-            select(Appointment).where(Appointment.idempotency_key == spec.idempotency_key)
-        )
+        fingerprint = spec.fingerprint(clinic.id)
+        existing = replayed(clinic, spec.idempotency_key, fingerprint)
         if existing is not None:
-            if existing.clinic_id != clinic.id:
-                raise InvalidBooking("key already used")
             return existing
     if service.kind is ServiceKind.INFUSION and not has_cleared_consultation(patient):
         if not spec.override_consult_first:
             raise ConsultFirst("An infusion needs a completed and cleared consultation first.")
         audit.record(clinic.id, actor_id, AuditAction.CONSULT_FIRST_OVERRIDE, "patient", patient.id)
-    chair_id = _check_slot(clinic, service, spec.start, spec.chair_id, now)
+    chair_id = _check_slot(clinic, service, spec.start, spec.chair_id, now, spec.booker)
     ends = spec.start + timedelta(minutes=service.duration_minutes)
     appointment = Appointment(
         clinic_id=clinic.id,
@@ -176,6 +219,7 @@ def book(clinic: Clinic, spec: BookingSpec, *, actor_id: int | None, now: dateti
         request_id=spec.request_id,
         series_id=spec.series_id,
         idempotency_key=spec.idempotency_key,
+        idempotency_fingerprint=fingerprint,
         created_by_id=actor_id,
         created_at=now,
         updated_at=now,
@@ -191,9 +235,9 @@ def book(clinic: Clinic, spec: BookingSpec, *, actor_id: int | None, now: dateti
 
 def reschedule(
     clinic: Clinic, appointment: Appointment, start: datetime, chair_id: int | None, *,
-    actor_id: int | None, now: datetime,
+    booker: Booker, actor_id: int | None, now: datetime,
 ) -> Appointment:
-    """Move an appointment (and its recovery) to a new start; bumps its version."""
+    """Move an appointment (and its recovery) to a new start by `booker`'s rules; bumps its version."""
     if appointment.clinic_id != clinic.id:
         raise InvalidBooking("appointment belongs to another clinic")
     if appointment.status not in (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED):
@@ -201,7 +245,7 @@ def reschedule(
     lock_clinic(clinic)
     service = db.session.get(Service, appointment.service_id)
     assert service is not None
-    chosen = _check_slot(clinic, service, start, chair_id, now, ignore_id=appointment.id)
+    chosen = _check_slot(clinic, service, start, chair_id, now, booker, ignore_id=appointment.id)
     previous = appointment.starts_at
     ends = start + timedelta(minutes=service.duration_minutes)
     appointment.chair_id = chosen

@@ -159,11 +159,11 @@ def _book_instantly(
     clinic: Clinic, request: ConsultationRequest, times: tuple[datetime, ...], now: datetime
 ) -> ConsultationRequest:
     """Book the first chosen time now (clinics with instant booking, unflagged requests)."""
-    from booking.operations.booking import SlotTaken
+    from booking.operations.booking import Booker, SlotTaken
     from booking.operations.scheduling import schedule_request
 
     try:
-        schedule_request(clinic, request, times[0], actor_id=None, now=now)
+        schedule_request(clinic, request, times[0], booker=Booker.PATIENT, actor_id=None, now=now)
     except SlotTaken as error:
         raise PreferredTimeUnavailable([times[0]]) from error
     return request

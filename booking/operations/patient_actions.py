@@ -29,7 +29,7 @@ from booking.models import (
 )
 from booking.operations import audit
 from booking.operations.appointment_status import set_status
-from booking.operations.booking import SlotTaken, reschedule
+from booking.operations.booking import Booker, SlotTaken, reschedule
 from booking.operations.notices import pickup_key, queue_pickup_note
 from booking.queries.availability import find_slots
 
@@ -214,7 +214,7 @@ def request_reschedule(
         if chosen is None:
             raise TimesUnavailable(wanted, nearest_free(clinic, appointment, wanted[0], now))
         previous = appointment.starts_at
-        reschedule(clinic, appointment, chosen, None, actor_id=None, now=now)
+        reschedule(clinic, appointment, chosen, None, booker=Booker.PATIENT, actor_id=None, now=now)
         _close_open_requests(appointment, ChangeRequestStatus.DONE)
         audit.record(clinic.id, None, AuditAction.APPOINTMENT_REBOOKED_BY_PATIENT, "appointment", appointment.id,
                      previous=previous.isoformat(), new=chosen.isoformat())

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from booking.domain.booking_keys import booking_fingerprint
 from booking.domain.errors import DomainError
 from booking.domain.request_flow import IllegalTransition, move
 from booking.extensions import db
@@ -19,11 +20,21 @@ from booking.models import (
     Service,
 )
 from booking.operations import audit
-from booking.operations.booking import BookingSpec, book, lock_clinic
+from booking.operations.booking import Booker, BookingSpec, book, lock_clinic, replayed
 
 
 class NotFlagged(DomainError):
     """Only flagged requests take a clinician's review."""
+
+
+class AlreadyScheduled(IllegalTransition):
+    """The request was scheduled already (another time button, or someone else)."""
+
+    def __init__(self) -> None:
+        super().__init__(RequestStatus.SCHEDULED, RequestStatus.SCHEDULED)
+
+    def __str__(self) -> str:
+        return "this request is already scheduled"
 
 
 def patient_for_request(request: ConsultationRequest) -> Patient:
@@ -58,24 +69,32 @@ def schedule_request(
     request: ConsultationRequest,
     start: datetime,
     *,
+    booker: Booker,
     chair_id: int | None = None,
     actor_id: int | None,
     now: datetime,
     idempotency_key: str | None = None,
 ) -> Appointment:
-    """Book the request's consultation at `start` and mark the request scheduled.
+    """Book the request's consultation at `start` by `booker`'s rules and mark the request scheduled.
 
     Safe when two people schedule the same request at once: the clinic lock is
-    taken first and the request re-read, so only one booking is made.
+    taken first and the request re-read, so only one booking is made. A repeated
+    `idempotency_key` returns the appointment it made for this request at this
+    time; a key that made any other booking raises `KeyReused`.
     """
     if request.clinic_id != clinic.id:
         raise IllegalTransition(request.status, RequestStatus.SCHEDULED)
     lock_clinic(clinic)
-    if idempotency_key:
-        done = db.session.scalar(select(Appointment).where(Appointment.idempotency_key == idempotency_key))
-        if done is not None and done.request_id == request.id:
-            return done
     db.session.refresh(request)
+    if idempotency_key:
+        # The fingerprint `book` stored: a request has its patient once it was scheduled.
+        fingerprint = booking_fingerprint(clinic.id, request.patient_id, request.service_id, start, chair_id,
+                                          request.id)
+        done = replayed(clinic, idempotency_key, fingerprint)
+        if done is not None:
+            return done
+    if request.status is RequestStatus.SCHEDULED:
+        raise AlreadyScheduled()
     if request.status not in (RequestStatus.NEW, RequestStatus.CONTACTED):
         raise IllegalTransition(request.status, RequestStatus.SCHEDULED)
     service = db.session.get(Service, request.service_id)
@@ -83,7 +102,7 @@ def schedule_request(
     patient = patient_for_request(request)
     appointment = book(
         clinic,
-        BookingSpec(service=service, patient=patient, start=start, chair_id=chair_id,
+        BookingSpec(service=service, patient=patient, start=start, booker=booker, chair_id=chair_id,
                     request_id=request.id, idempotency_key=idempotency_key),
         actor_id=actor_id,
         now=now,

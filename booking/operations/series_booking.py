@@ -10,7 +10,7 @@ from booking.extensions import db
 from booking.mail.outbox import enqueue
 from booking.models import Appointment, AppointmentSeries, AuditAction, Clinic, MessageKind, Patient, Service
 from booking.operations import audit
-from booking.operations.booking import BookingSpec, SlotTaken, book, lock_clinic
+from booking.operations.booking import Booker, BookingSpec, SlotTaken, book, lock_clinic
 
 
 class SeriesConflict(DomainError):
@@ -32,7 +32,7 @@ def book_series(
     now: datetime,
     override_consult_first: bool = False,
 ) -> list[Appointment]:
-    """Book every session or raise (the caller then rolls back and nothing is kept)."""
+    """Book every session by staff rules, or raise (the caller then rolls back and nothing is kept)."""
     lock_clinic(clinic)
     series = AppointmentSeries(clinic_id=clinic.id, patient_id=patient.id, service_id=service.id,
                                created_by_id=actor_id, created_at=now)
@@ -40,7 +40,7 @@ def book_series(
     db.session.flush()
     booked = []
     for index, session in enumerate(sorted(sessions, key=lambda s: s.start)):
-        spec = BookingSpec(service=service, patient=patient, start=session.start,
+        spec = BookingSpec(service=service, patient=patient, start=session.start, booker=Booker.STAFF,
                            chair_id=session.chair_id, series_id=series.id,
                            override_consult_first=override_consult_first, notify=False)
         try:

@@ -15,7 +15,7 @@ from booking.extensions import db
 from booking.mail.delivery import deliver_due
 from booking.mail.outbox import display_name, header_safe
 from booking.models import Clinic, Patient, utcnow
-from booking.operations.booking import BookingSpec, book
+from booking.operations.booking import Booker, BookingSpec, book
 from tests.factories import chairs, service
 from tests.support.clinic_time import local
 from tests.support.request_form import form_data
@@ -87,7 +87,7 @@ def test_booking_confirmation_with_encoded_word_names(make_clinic: Any, smtp: Sm
     db.session.commit()
     with time_machine.travel(datetime(2030, 4, 1, 15, tzinfo=timezone.utc), tick=False):
         spec = BookingSpec(service=service(clinic, "infusion"), patient=person, start=local(clinic, date(2030, 4, 9), 9),
-                           chair_id=chairs(clinic)[0].id, override_consult_first=True)
+                           chair_id=chairs(clinic)[0].id, override_consult_first=True, booker=Booker.STAFF)
         book(clinic, spec, actor_id=None, now=utcnow())
         db.session.commit()
         assert deliver_due().sent == 1

@@ -26,7 +26,7 @@ from booking.models import (
     utcnow,
 )
 from booking.operations.appointment_status import set_status
-from booking.operations.booking import BookingSpec, book, reschedule
+from booking.operations.booking import Booker, BookingSpec, book, reschedule
 from tests.factories import chairs, service
 from tests.support.smtp import SmtpServer
 
@@ -48,7 +48,7 @@ def patient(clinic: Clinic) -> Patient:
 
 
 def book_infusion(clinic: Clinic, start: datetime, now: datetime) -> Any:
-    spec = BookingSpec(service=service(clinic, "infusion"), patient=patient(clinic), start=start,
+    spec = BookingSpec(service=service(clinic, "infusion"), patient=patient(clinic), start=start, booker=Booker.STAFF,
                        chair_id=chairs(clinic)[0].id, override_consult_first=True)
     appointment = book(clinic, spec, actor_id=None, now=now)
     db.session.commit()
@@ -100,7 +100,8 @@ def test_reschedule_and_cancel_update_the_calendar_and_void_old_reminders(
     with time_machine.travel(datetime(2030, 4, 1, 15, tzinfo=UTC), tick=False):
         appointment = book_infusion(clinic, at(clinic, date(2030, 4, 9), 9), utcnow())
         first_reminders = rows(kind=MessageKind.REMINDER_FINAL)
-        reschedule(clinic, appointment, at(clinic, date(2030, 4, 10), 13), None, actor_id=None, now=utcnow())
+        reschedule(clinic, appointment, at(clinic, date(2030, 4, 10), 13), None, booker=Booker.STAFF, actor_id=None,
+                   now=utcnow())
         db.session.commit()
         db.session.expire_all()
         assert [r.status for r in first_reminders] == [OutboxStatus.VOID]
@@ -204,7 +205,8 @@ def test_no_condition_or_medication_in_any_message(
         item = make_request(clinic, medications="CANARY-LITHIUM 300mg")
         item.concern_details = "CANARY-DETAIL"
         db.session.commit()
-        appointment = schedule_request(clinic, item, at(clinic, date(2030, 4, 9), 9), actor_id=None, now=utcnow())
+        appointment = schedule_request(clinic, item, at(clinic, date(2030, 4, 9), 9), booker=Booker.STAFF,
+                                       actor_id=None, now=utcnow())
         db.session.commit()
         for moment in [r.due_at for r in rows()]:
             clock.move_to(moment)

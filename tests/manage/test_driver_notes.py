@@ -9,7 +9,7 @@ def test_staff_moving_the_visit_sends_the_driver_a_new_note(make_clinic: Any, ma
 
     from booking.extensions import db
     from booking.models import MessageKind, OutboxMessage, OutboxStatus, utcnow
-    from booking.operations.booking import reschedule
+    from booking.operations.booking import Booker, reschedule
     from booking.operations.patient_actions import DriverDetails, save_driver
     from tests.factories import chairs, service
     from tests.support.clinic_time import days_ahead, local
@@ -20,7 +20,8 @@ def test_staff_moving_the_visit_sends_the_driver_a_new_note(make_clinic: Any, ma
     save_driver(clinic, appointment, DriverDetails(name="Dana Driver", phone="+13125550199",
                                                   email="dana@example.com", may_email=True, confirmed=True), utcnow())
     db.session.commit()
-    reschedule(clinic, appointment, local(clinic, days_ahead(clinic, 5), 13), None, actor_id=None, now=utcnow())
+    reschedule(clinic, appointment, local(clinic, days_ahead(clinic, 5), 13), None, booker=Booker.STAFF, actor_id=None,
+               now=utcnow())
     db.session.commit()
     notes = db.session.scalars(select(OutboxMessage).filter_by(kind=MessageKind.DRIVER_PICKUP).order_by(OutboxMessage.id)).all()
     assert [n.status for n in notes] == [OutboxStatus.VOID, OutboxStatus.PENDING]

@@ -148,14 +148,18 @@ def _closing_instant(day: date, closes: time, zone: ZoneInfo) -> datetime:
     A closing time repeated by a fall-back change means its later occurrence;
     one skipped by a spring-forward change means the moment the clocks jump.
     """
-    later = datetime.combine(day, closes, tzinfo=zone).replace(fold=1).astimezone(UTC)
     if local_instant(day, closes, zone) is not None:
-        return later
+        return datetime.combine(day, closes, tzinfo=zone).replace(fold=1).astimezone(UTC)
+    return jump_instant(day, closes, zone)
+
+
+def jump_instant(day: date, wall: time, zone: ZoneInfo) -> datetime:
+    """For a wall time the clocks skip (spring forward), the instant they jump at, in UTC."""
     # In a gap, fold=1 reads the time with the offset after the change, which
-    # lands before the jump; walk forward to the first instant showing `closes`.
-    naive_close = datetime.combine(day, closes)
-    moment = later
-    while moment.astimezone(zone).replace(tzinfo=None) < naive_close:
+    # lands before the jump; walk forward to the first instant showing `wall` or later.
+    naive = datetime.combine(day, wall)
+    moment = naive.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    while moment.astimezone(zone).replace(tzinfo=None) < naive:
         moment += timedelta(minutes=1)
     return moment
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from booking.domain.availability import local_instant
+from booking.domain.availability import jump_instant, local_instant
 from booking.models.outbox import MessageKind
 
 # The evening reminder goes out at this local time the day before the fasting cutoff.
@@ -46,7 +46,7 @@ def days_between(earlier: datetime, later: datetime, zone: ZoneInfo) -> int:
 def _at_local(day_time: datetime, zone: ZoneInfo) -> datetime:
     found = local_instant(day_time.date(), day_time.time(), zone)
     if found is None:  # a wall time the clocks skip: use the moment they jump to
-        found = datetime.combine(day_time.date(), day_time.time(), tzinfo=zone).replace(fold=1)
+        return jump_instant(day_time.date(), day_time.time(), zone)
     return found.astimezone(timezone.utc)
 
 

@@ -55,15 +55,25 @@ def strip(value: str | None) -> str | None:
 
 
 class EmailAddress:
-    """A deliverable-looking address, normalised (no DNS look-up)."""
+    """A deliverable-looking address, normalised (no DNS look-up).
+
+    Plain ASCII only: mail relays need SMTPUTF8 for anything else, and most
+    refuse it. A local part shaped like an encoded word (`=?...?=`) is refused
+    too: mail readers would decode it in the To header.
+    """
+
+    message = "Enter an email address like name@example.com."
 
     def __call__(self, form: Form, field: Field) -> None:
         if not field.data:
             return
         try:
-            field.data = validate_email(field.data, check_deliverability=False).normalized
+            normalized = validate_email(field.data, check_deliverability=False, allow_smtputf8=False).normalized
         except EmailNotValidError as error:
-            raise ValidationError(f"Enter a valid email address ({error}).") from error
+            raise ValidationError(self.message) from error
+        if "=?" in normalized or "?=" in normalized:
+            raise ValidationError(self.message)
+        field.data = normalized
 
 
 class PhoneNumber:

@@ -137,11 +137,14 @@ def test_a_local_number_is_read_in_the_form_s_region() -> None:
     }
 
 
-@pytest.mark.parametrize("email", ["not-an-email", "robin@", "@example.com", "robin@@example.com", "ro bin@example.com"])
+@pytest.mark.parametrize("email", [
+    "not-an-email", "robin@", "@example.com", "robin@@example.com", "ro bin@example.com",
+    "josé@example.com",  # needs SMTPUTF8, which relays refuse
+    "=?utf-8?q?a=0D=0AX-Injected=3A_1?=@example.com",  # an encoded word mail readers would decode
+])
 def test_email_addresses_refused(email: str) -> None:
     errors = submit(email=email).errors
-    assert list(errors) == ["email"] and len(errors["email"]) == 1
-    assert errors["email"][0].startswith("Enter a valid email address (")
+    assert errors == {"email": ["Enter an email address like name@example.com."]}
 
 
 def test_email_required_or_optional() -> None:

@@ -22,7 +22,7 @@ from booking.dashboard.context import (
 from booking.dashboard.forms import BookTimeForm, ReviewForm, StatusForm
 from booking.dashboard.slot_picker import day_slots, slot_taken_message
 from booking.domain.permissions import Permission, can
-from booking.domain.request_flow import MANUAL_MOVE_ACTIONS, MANUAL_MOVES, IllegalTransition, can_move, move
+from booking.domain.request_flow import MANUAL_MOVES, IllegalTransition, can_move, can_schedule
 from booking.extensions import db
 from booking.models import (
     Appointment,
@@ -40,6 +40,7 @@ from booking.models import (
 )
 from booking.operations import audit
 from booking.operations.booking import ConsultFirst, InvalidBooking, SlotTaken
+from booking.operations.requests import mark_change_request_done, set_request_status
 from booking.operations.scheduling import NotFlagged, record_review, schedule_request
 from booking.queries.schedule import local_day
 
@@ -145,9 +146,7 @@ def _patient_changes(clinic: Clinic) -> dict[str, Any]:
 def change_request_done(change_id: int) -> Response:
     """Mark a patient's change request as handled."""
     item = scoped_or_404(ChangeRequest, change_id)
-    if item.status is ChangeRequestStatus.OPEN:
-        item.status = ChangeRequestStatus.DONE
-        audit.record(item.clinic_id, actor_id(), AuditAction.CHANGE_REQUEST_DONE, "change_request", item.id)
+    if mark_change_request_done(current_clinic(), item, actor_id=actor_id()):
         db.session.commit()
     flash("Change request marked done.")
     return redirect(url_for("dashboard.request_queue"), 303)
@@ -186,7 +185,7 @@ def _render_detail(item: ConsultationRequest, status: int = 200, taken: SlotTake
         moves=[s for s in RequestStatus if s in MANUAL_MOVES and can_move(item, s)],
         show_health=can(current_role(), Permission.VIEW_HEALTH_ANSWERS),
         can_review=can(current_role(), Permission.REVIEW) and item.needs_clinician_review,
-        can_schedule=item.status in (RequestStatus.NEW, RequestStatus.CONTACTED),
+        can_schedule=can_schedule(item),
         review_form=review_form,
         taken=taken,
     ), status
@@ -236,15 +235,13 @@ def request_status(request_id: int) -> Response | tuple[str, int]:
     form = StatusForm()
     try:
         wanted = RequestStatus(form.status.data)
-        if not form.validate_on_submit() or wanted not in MANUAL_MOVES:
+        if not form.validate_on_submit():
             raise ValueError
-        move(item, wanted)
+        set_request_status(current_clinic(), item, wanted, actor_id=actor_id(), now=utcnow())
     except (ValueError, IllegalTransition):
         db.session.rollback()
         flash("That status change is not allowed for this request.")
         return _render_detail(item, 409)
-    item.updated_at = utcnow()
-    audit.record(item.clinic_id, actor_id(), MANUAL_MOVE_ACTIONS[wanted], "consultation_request", item.id)
     db.session.commit()
     flash(f"Request marked {wanted.value.replace('_', ' ')}.")
     return redirect(url_for("dashboard.request_detail", request_id=item.id), 303)

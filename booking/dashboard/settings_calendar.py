@@ -13,7 +13,6 @@ from booking.dashboard.context import current_clinic, requires, scoped_or_404
 from booking.dashboard.settings import INVALID, back_to, record_change, render_settings
 from booking.dashboard.settings_forms import (
     WEEKDAYS,
-    ActionForm,
     ClosureDatesForm,
     ClosurePeriodForm,
     OpeningHoursForm,
@@ -21,6 +20,7 @@ from booking.dashboard.settings_forms import (
 from booking.domain.availability import day_bounds
 from booking.domain.permissions import Permission
 from booking.extensions import db
+from booking.forms import ActionForm
 from booking.models import (
     OCCUPYING_STATUSES,
     Appointment,

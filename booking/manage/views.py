@@ -23,9 +23,10 @@ from werkzeug.wrappers import Response
 from booking.domain.availability import Slot, starts_by_day
 from booking.domain.preparation import fasting_times
 from booking.extensions import db, limiter
+from booking.forms import ActionForm
 from booking.mail.calendar import appointment_ics
 from booking.manage import bp
-from booking.manage.forms import ActionForm, DriverForm, RescheduleForm
+from booking.manage.forms import DriverForm, RescheduleForm
 from booking.models import (
     Appointment,
     AppointmentStatus,

@@ -27,7 +27,6 @@ from booking.models import (
 )
 from booking.operations.appointment_status import confirm_driver, set_status
 from booking.operations.booking import InvalidBooking, SlotTaken, reschedule
-from booking.queries.schedule import local_day
 
 # Status buttons staff see; cancelling has its own form with a reason.
 STATUS_ACTIONS = (
@@ -47,13 +46,13 @@ def _render(appointment: Appointment, status: int = 200, cancel_form: CancelForm
         day = date.fromisoformat(request.args["day"]) if "day" in request.args else None
     except ValueError:
         abort(400)
-    day = day or max(local_day(clinic, appointment.starts_at), local_day(clinic, utcnow()))
+    day = day or max(clinic.today(appointment.starts_at), clinic.today(utcnow()))
     movable = can_reschedule(appointment)
     now = utcnow()
     return render_template(
         "dashboard/appointment.html",
         appt=appointment,
-        appt_day=local_day(clinic, appointment.starts_at),
+        appt_day=clinic.today(appointment.starts_at),
         service=service,
         patient=db.session.get(Patient, appointment.patient_id),
         chair=db.session.get(Chair, appointment.chair_id),

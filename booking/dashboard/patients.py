@@ -30,7 +30,6 @@ from booking.operations.booking import (
     SlotTaken,
     book,
 )
-from booking.queries.schedule import local_day
 
 SEARCH_LIMIT = 50
 
@@ -61,7 +60,7 @@ def _render_patient(patient: Patient, status: int = 200, taken: SlotTaken | None
     service_id = request.args.get("service", type=int) or request.form.get("service_id", type=int)
     service = next((s for s in services if s.id == service_id), services[0] if services else None)
     try:
-        day = date.fromisoformat(request.args["day"]) if "day" in request.args else local_day(clinic, utcnow())
+        day = date.fromisoformat(request.args["day"]) if "day" in request.args else clinic.today(utcnow())
     except ValueError:
         abort(400)
     appointments = db.session.execute(

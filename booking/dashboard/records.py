@@ -94,7 +94,7 @@ def _render_export(form: Form, status: int = 200) -> tuple[str, int]:
 @requires(Permission.EXPORT)
 def export_form() -> tuple[str, int]:
     """Choose the dates to export."""
-    today = utcnow().astimezone(current_clinic().zone).date()
+    today = current_clinic().today(utcnow())
     form = ExportForm(formdata=None, data={"from_": today.replace(day=1), "to": today})
     return _render_export(form)
 

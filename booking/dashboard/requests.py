@@ -42,7 +42,6 @@ from booking.operations import audit
 from booking.operations.booking import ConsultFirst, InvalidBooking, SlotTaken
 from booking.operations.requests import mark_change_request_done, set_request_status
 from booking.operations.scheduling import NotFlagged, record_review, schedule_request
-from booking.queries.schedule import local_day
 
 OPEN = (RequestStatus.NEW, RequestStatus.NEEDS_REVIEW, RequestStatus.CONTACTED)
 PAGE_SIZE = 50
@@ -156,17 +155,17 @@ def _render_detail(item: ConsultationRequest, status: int = 200, taken: SlotTake
     clinic = current_clinic()
     service = db.session.get(Service, item.service_id)
     assert service is not None
-    zone = clinic.zone
-    first = item.preferred_times[0].starts_at.astimezone(zone).date() if item.preferred_times else None
+    first = clinic.today(item.preferred_times[0].starts_at) if item.preferred_times else None
     try:
         day = date.fromisoformat(request.args["day"]) if "day" in request.args else None
     except ValueError:
         abort(400)
-    day = day or max(first or local_day(clinic, utcnow()), local_day(clinic, utcnow()))
+    today = clinic.today(utcnow())
+    day = day or max(first or today, today)
     slots = day_slots(clinic, service, day)
     free_by_day = {day: {s.start for s in slots}}
     for preferred in item.preferred_times:
-        local = preferred.starts_at.astimezone(zone).date()
+        local = clinic.today(preferred.starts_at)
         if local not in free_by_day:
             free_by_day[local] = {s.start for s in day_slots(clinic, service, local)}
     review_form = ReviewForm()
@@ -178,7 +177,7 @@ def _render_detail(item: ConsultationRequest, status: int = 200, taken: SlotTake
         day=day,
         slots=slots,
         preferred=[
-            (p.starts_at, p.starts_at in free_by_day[p.starts_at.astimezone(zone).date()])
+            (p.starts_at, p.starts_at in free_by_day[clinic.today(p.starts_at)])
             for p in item.preferred_times
         ],
         key=secrets.token_urlsafe(16),

@@ -30,7 +30,6 @@ from booking.models import Patient, Service, utcnow
 from booking.operations.booking import ConsultFirst, InvalidBooking
 from booking.operations.series_booking import SeriesConflict, book_series
 from booking.queries.availability import find_slots
-from booking.queries.schedule import local_day
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -41,7 +40,7 @@ def _plan_form(patient: Patient) -> SeriesPlanForm:
     form.service_id.choices = [SelectChoice(s.id, s.name) for s in clinic.services if s.active and s.needs_chair]
     form.weekdays.choices = [SelectChoice(i, name) for i, name in enumerate(WEEKDAYS)]
     if form.first_day.data is None:
-        form.first_day.data = local_day(clinic, utcnow()) + timedelta(days=1)
+        form.first_day.data = clinic.today(utcnow()) + timedelta(days=1)
     return form
 
 

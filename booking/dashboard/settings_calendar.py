@@ -116,7 +116,7 @@ def _render_closures(
     rows = db.session.scalars(
         select(Closure).where(
             Closure.clinic_id == clinic.id,
-            or_(Closure.end_date >= now.astimezone(zone).date(), Closure.ends_at > now),
+            or_(Closure.end_date >= clinic.today(now), Closure.ends_at > now),
         )
     ).all()
     return render_settings(

@@ -235,7 +235,7 @@ def _reschedule_page(
     now = utcnow()
     zone = clinic.zone
     days = int(current_app.config.get("REQUEST_FORM_DAYS", 14))
-    slots = offered_times(clinic, appt, now.astimezone(zone).date(), days, now)
+    slots = offered_times(clinic, appt, clinic.today(now), days, now)
     chosen = {t.astimezone(zone).isoformat() for t in form.chosen}
     return render_template(
         "manage/reschedule.html",

@@ -65,7 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, cli: bool = True) -
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from booking import api, auth, dashboard, errors, manage, public
+    from booking import api, auth, dashboard, error_pages, manage, public
     from booking.auth.sessions import init_idle_timeout
     from booking.queries import calendar_version  # noqa: F401  (keeps availability caches honest)
     from booking.security import init_security_headers
@@ -78,7 +78,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, cli: bool = True) -
     app.register_blueprint(dashboard.bp)
     init_idle_timeout(app)
     csrf.exempt(api.bp)  # read-only JSON, no cookies needed
-    errors.register(app)
+    error_pages.register(app)
     register_filters(app)
     init_security_headers(app)
     if cli:

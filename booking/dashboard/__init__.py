@@ -5,15 +5,13 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 from booking.dashboard import (  # noqa: E402,F401  (registers the routes)
     appointments,
+    audit_log,
     context,
+    export,
     messages,
     patients,
-    records,
     requests,
     schedule,
     series,
     settings,
-    settings_calendar,
-    settings_instructions,
-    settings_resources,
 )

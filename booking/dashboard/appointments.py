@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from booking.dashboard import bp
 from booking.dashboard.context import actor_id, current_clinic, requires, scoped_or_404
 from booking.dashboard.forms import BookTimeForm, CancelForm, StatusForm
-from booking.dashboard.slot_picker import day_slots, slot_taken_message
+from booking.dashboard.free_times import day_slots, slot_taken_message
 from booking.domain.appointment_flow import IllegalStatusChange, can_reschedule, can_set
 from booking.domain.permissions import Permission
 from booking.extensions import db

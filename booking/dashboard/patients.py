@@ -18,7 +18,7 @@ from booking.dashboard.context import (
     scoped_or_404,
 )
 from booking.dashboard.forms import BookTimeForm
-from booking.dashboard.slot_picker import day_slots, slot_taken_message
+from booking.dashboard.free_times import day_slots, slot_taken_message
 from booking.domain.permissions import Permission, can
 from booking.extensions import db
 from booking.models import Appointment, AuditAction, ConsultationRequest, Patient, Service, utcnow

@@ -20,7 +20,7 @@ from booking.dashboard.context import (
     scoped_or_404,
 )
 from booking.dashboard.forms import BookTimeForm, ReviewForm, StatusForm
-from booking.dashboard.slot_picker import day_slots, slot_taken_message
+from booking.dashboard.free_times import day_slots, slot_taken_message
 from booking.domain.permissions import Permission, can
 from booking.domain.request_flow import MANUAL_MOVES, IllegalTransition, can_move, can_schedule
 from booking.extensions import db

@@ -16,7 +16,7 @@ from booking.dashboard.context import (
     scoped_or_404,
 )
 from booking.dashboard.forms import SeriesBookForm, SeriesPlanForm
-from booking.dashboard.slot_picker import slot_taken_message
+from booking.dashboard.free_times import slot_taken_message
 from booking.domain.availability import local_instant
 from booking.domain.permissions import Permission, can
 from booking.domain.series import (

@@ -1,4 +1,4 @@
-"""Friendly error pages (JSON under /api/)."""
+"""Friendly error pages (JSON under /api/), installed by the app factory."""
 from __future__ import annotations
 
 import time
@@ -28,7 +28,7 @@ def _render(status: int) -> tuple[object, int]:
     return render_template("errors/error.html", title=title, text=text, status=status), status
 
 
-def register(app: Flask) -> None:
+def init_error_pages(app: Flask) -> None:
     """Install the handlers."""
 
     @app.errorhandler(CSRFError)

@@ -88,7 +88,7 @@ def at_clinic(value: datetime | date, clinic: Clinic, part: str) -> str:
     raise ValueError(f"at_clinic cannot show {part!r} of {value!r}")
 
 
-def register_filters(app: Flask) -> None:
+def init_template_filters(app: Flask) -> None:
     """Make the filters available to templates."""
     app.add_template_filter(at_clinic, "at_clinic")
     app.add_template_filter(format_time, "clinic_time")

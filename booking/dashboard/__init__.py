@@ -3,10 +3,9 @@ from flask import Blueprint
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
-from booking.dashboard import (  # noqa: E402,F401  (registers the routes)
+from booking.dashboard import (  # noqa: E402,F401  (one module per area; each adds its views to `bp`)
     appointments,
     audit_log,
-    context,
     export,
     messages,
     patients,
@@ -15,3 +14,7 @@ from booking.dashboard import (  # noqa: E402,F401  (registers the routes)
     series,
     settings,
 )
+from booking.dashboard.context import inject, load_clinic  # noqa: E402
+
+bp.before_request(load_clinic)
+bp.context_processor(inject)

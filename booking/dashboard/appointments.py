@@ -19,10 +19,7 @@ from booking.forms import ActionForm
 from booking.models import (
     Appointment,
     AppointmentStatus,
-    Chair,
     OutboxMessage,
-    Patient,
-    Service,
     utcnow,
 )
 from booking.operations.appointment_status import confirm_driver, set_status
@@ -40,8 +37,7 @@ STATUS_ACTIONS = (
 def _render(appointment: Appointment, status: int = 200, cancel_form: CancelForm | None = None,
             taken: SlotTaken | None = None) -> tuple[str, int]:
     clinic = current_clinic()
-    service = db.session.get(Service, appointment.service_id)
-    assert service is not None
+    service = appointment.service
     try:
         day = date.fromisoformat(request.args["day"]) if "day" in request.args else None
     except ValueError:
@@ -54,8 +50,8 @@ def _render(appointment: Appointment, status: int = 200, cancel_form: CancelForm
         appt=appointment,
         appt_day=clinic.today(appointment.starts_at),
         service=service,
-        patient=db.session.get(Patient, appointment.patient_id),
-        chair=db.session.get(Chair, appointment.chair_id),
+        patient=appointment.patient,
+        chair=appointment.chair,
         can_reschedule=movable,
         day=day,
         slots=day_slots(clinic, service, day, ignore_id=appointment.id) if movable else [],

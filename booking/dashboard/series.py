@@ -34,7 +34,7 @@ from booking.queries.availability import find_slots
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
-def _plan_form(patient: Patient) -> SeriesPlanForm:
+def _plan_form() -> SeriesPlanForm:
     clinic = current_clinic()
     form = SeriesPlanForm(request.args if "service_id" in request.args else None)
     form.service_id.choices = [SelectChoice(s.id, s.name) for s in clinic.services if s.active and s.needs_chair]
@@ -57,7 +57,7 @@ def _render(patient: Patient, form: SeriesPlanForm, plan: list[datetime], status
 def patient_series(patient_id: int) -> tuple[str, int]:
     """The series form; with its fields filled in, a proposed conflict-free plan."""
     patient = scoped_or_404(Patient, patient_id)
-    form = _plan_form(patient)
+    form = _plan_form()
     if "service_id" not in request.args:
         return _render(patient, form, [])
     if not form.validate():
@@ -85,7 +85,7 @@ def patient_series_book(patient_id: int) -> Response | tuple[str, int]:
     clinic = current_clinic()
     zone = clinic.zone
     book_form = SeriesBookForm()
-    form = _plan_form(patient)
+    form = _plan_form()
     if not book_form.validate_on_submit():
         return _render(patient, form, [], 400, "The series form was incomplete; please plan it again.")
     service = scoped_or_404(Service, book_form.service_id.data)

@@ -4,13 +4,13 @@ from __future__ import annotations
 from typing import Any
 
 from booking.extensions import db
-from booking.models import AuditEvent, utcnow
+from booking.models import AuditAction, AuditEvent, utcnow
 
 
 def record(
     clinic_id: int,
     actor_id: int | None,
-    action: str,
+    action: AuditAction,
     entity: str,
     entity_id: int | None = None,
     **details: Any,

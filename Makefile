@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := booking
 
-.PHONY: run test lint test-postgres browser-deps migrate outbox clean bench bench-growth bench-deps
+.PHONY: run test test-thorough lint test-postgres browser-deps migrate outbox clean bench bench-growth bench-deps
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ run: $(VENV)/.installed instance/config.py
 ## make test: install (with test tools and Debian's chromium), lint, and run every test
 test: $(VENV)/.installed-dev browser-deps lint
 	$(BIN)/pytest
+
+## make test-thorough: every test again with many more Hypothesis examples (the `thorough` profile, tests/hypothesis_profiles.py)
+test-thorough: $(VENV)/.installed-dev browser-deps
+	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest
 
 ## make lint: ruff (lint and import order) and mypy (strict on the pure rules and queries)
 lint: $(VENV)/.installed-dev

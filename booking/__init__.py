@@ -68,10 +68,12 @@ def create_app(test_config: dict[str, Any] | None = None, *, cli: bool = True) -
     from booking import api, auth, dashboard, manage, public
     from booking.auth.sessions import init_sessions
     from booking.error_pages import init_error_pages
+    from booking.input_guard import init_input_guard
     from booking.queries.calendar_version import init_calendar_versions
     from booking.security import init_security_headers
     from booking.templating import init_template_filters
 
+    init_input_guard(app)  # before the blueprints: their routes take its `int` converter
     app.register_blueprint(public.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(api.bp)

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from booking.extensions import limiter
+from booking.extensions import db, limiter
+from booking.input_guard import UnreadableInput
 
 _MESSAGES = {
     400: ("Something was wrong with that request", "Please go back and try again."),
@@ -19,6 +21,20 @@ _MESSAGES = {
           "Please wait a few minutes and try again, or call the clinic."),
     500: ("Something went wrong on our side", "Please try again in a few minutes. If it keeps happening, call the clinic."),
 }
+# A request refused by booking.input_guard, and one with a value the database refused:
+# the reason in a few words (the API's message), then what the error page says.
+UNREADABLE_TITLE = "Something in what you sent could not be read"
+UNREADABLE = (
+    "it held a null character or bytes that are not UTF-8",
+    "It held a character we cannot accept (such as a null character) or text that is not valid "
+    "UTF-8, which a web browser never sends. Nothing was saved. Please go back, type it again, and "
+    "send it once more.",
+)
+UNSTORABLE = (
+    "it held a value we cannot store",
+    "It held a value we cannot store, such as a number far too large. Nothing was saved. Please go "
+    "back, check what you entered, and try again.",
+)
 
 
 def _render(status: int) -> tuple[object, int]:
@@ -26,6 +42,17 @@ def _render(status: int) -> tuple[object, int]:
     if request.path.startswith("/api/"):
         return jsonify(error={"status": status, "message": title}), status
     return render_template("errors/error.html", title=title, text=text, status=status), status
+
+
+def _unreadable(reason: tuple[str, str], field: str | None = None) -> tuple[object, int]:
+    """A 400 in the API's error format under /api/ (naming the argument), else the error page."""
+    brief, text = reason
+    if request.path.startswith("/api/"):
+        body: dict[str, object] = {"status": 400, "message": f"{UNREADABLE_TITLE}: {brief}."}
+        if field:
+            body["field"] = field
+        return jsonify(error=body), 400
+    return render_template("errors/error.html", title=UNREADABLE_TITLE, text=text, status=400), 400
 
 
 def init_error_pages(app: Flask) -> None:
@@ -38,6 +65,19 @@ def init_error_pages(app: Flask) -> None:
 
             return render_after_csrf_failure(request.view_args["slug"])
         return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(UnreadableInput)
+    def unreadable_input(error: UnreadableInput) -> tuple[object, int]:
+        return _unreadable(UNREADABLE, error.field)
+
+    @app.errorhandler(DataError)
+    def refused_by_the_database(error: DataError) -> tuple[object, int]:
+        # The last line behind booking.input_guard: a value the database cannot take
+        # (out of range, wrong form) is the request's fault, not a 500. Logged all the
+        # same, since the guard or a form should have stopped it first.
+        db.session.rollback()
+        current_app.logger.error("The database refused a value from %s %s: %s", request.method, request.path, error.orig)
+        return _unreadable(UNSTORABLE)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[object, int]:

@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and attached to the app in `create_app`."""
 from __future__ import annotations
 
+import contextlib
 import smtplib
 
 from flask import current_app
@@ -28,10 +29,17 @@ class TimeoutConnection(Connection):
             host = smtplib.SMTP_SSL(self.mail.server, self.mail.port, timeout=timeout)
         else:
             host = smtplib.SMTP(self.mail.server, self.mail.port, timeout=timeout)
-        if self.mail.use_tls:
-            host.starttls()
-        if self.mail.username and self.mail.password:
-            host.login(self.mail.username, self.mail.password)
+        try:
+            if self.mail.use_tls:
+                host.starttls()
+            if self.mail.username and self.mail.password:
+                host.login(self.mail.username, self.mail.password)
+        except BaseException:
+            # Nobody else holds this connection yet: close it rather than leak the socket.
+            with contextlib.suppress(OSError):
+                host.quit()
+            host.close()
+            raise
         return host
 
 

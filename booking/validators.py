@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from wtforms import EmailField, Field, Form, StringField, TelField, ValidationError
 from wtforms.validators import DataRequired, Length
+
+# Dates anyone may type: far beyond any visit or birth, and far from the ends of Python's
+# calendar (days and weeks are stepped either side of a date, and local days become UTC).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
 # Bidirectional overrides can disguise a name; they have no place in a form.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -35,6 +39,14 @@ class PlainText:
             return
         if has_control_chars(field.data, multiline=self.multiline):
             raise ValidationError("Please remove the special or invisible characters.")
+
+
+class WithinCalendar:
+    """A date from FIRST_DAY to LAST_DAY."""
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
+            raise ValidationError(f"Enter a date between {FIRST_DAY.year} and {LAST_DAY.year}.")
 
 
 def strip(value: str | None) -> str | None:
@@ -97,6 +109,17 @@ def email_field(label: str, required: str | None = None) -> EmailField:
     return EmailField(label, filters=[strip], validators=[*first, Length(max=254), PlainText(), EmailAddress()])
 
 
+def parse_instant(value: str | None) -> datetime:
+    """An ISO 8601 time with offset, from FIRST_DAY to LAST_DAY, as aware UTC; ValueError otherwise."""
+    moment = datetime.fromisoformat(value or "")
+    if moment.tzinfo is None:
+        raise ValueError("time without offset")
+    # Checked before converting: the ends of the calendar cannot move to UTC.
+    if not FIRST_DAY <= moment.date() <= LAST_DAY:
+        raise ValueError("time outside the calendar")
+    return moment.astimezone(timezone.utc)
+
+
 def chosen_times(values: list[str] | None, most: int) -> list[datetime]:
     """Posted start times (ISO 8601 with offset), de-duplicated, as aware UTC.
 
@@ -108,10 +131,7 @@ def chosen_times(values: list[str] | None, most: int) -> list[datetime]:
     times = []
     for value in unique:
         try:
-            moment = datetime.fromisoformat(value)
+            times.append(parse_instant(value))
         except ValueError as error:
             raise ValidationError("One of the chosen times was not understood.") from error
-        if moment.tzinfo is None:
-            raise ValidationError("One of the chosen times was not understood.")
-        times.append(moment.astimezone(timezone.utc))
     return times

@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from booking import create_app
 from booking.extensions import db
 from booking.models import Base
-from tests.conftest import TEST_DATABASE_URL
+from tests.support.database import TEST_DATABASE_URL
 
 pytestmark = pytest.mark.db
 

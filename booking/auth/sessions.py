@@ -70,6 +70,6 @@ def init_sessions(app: Flask) -> None:
             logout_user()
             session.clear()
             flash("You were signed out after a period of inactivity.")
-            return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+            return redirect(url_for("auth.login", next=request.full_path if request.method in ("GET", "HEAD") else None))
         session["last_seen"] = now
         return None

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -12,6 +11,7 @@ from booking.dashboard import bp
 from booking.dashboard.context import actor_id, current_clinic, requires, scoped_or_404
 from booking.dashboard.forms import BookTimeForm, CancelForm, StatusForm
 from booking.dashboard.free_times import day_slots, slot_taken_message
+from booking.dashboard.query_args import date_arg
 from booking.domain.appointment_flow import IllegalStatusChange, can_reschedule, can_set
 from booking.domain.permissions import Permission
 from booking.extensions import db
@@ -38,11 +38,7 @@ def _render(appointment: Appointment, status: int = 200, cancel_form: CancelForm
             taken: SlotTaken | None = None) -> tuple[str, int]:
     clinic = current_clinic()
     service = appointment.service
-    try:
-        day = date.fromisoformat(request.args["day"]) if "day" in request.args else None
-    except ValueError:
-        abort(400)
-    day = day or max(clinic.today(appointment.starts_at), clinic.today(utcnow()))
+    day = date_arg("day") or max(clinic.today(appointment.starts_at), clinic.today(utcnow()))
     movable = can_reschedule(appointment)
     now = utcnow()
     return render_template(

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from booking.dashboard import bp
 from booking.dashboard.context import current_clinic, requires
+from booking.dashboard.query_args import page_arg
 from booking.domain.permissions import Permission
 from booking.extensions import db
 from booking.models import AuditAction, AuditEvent, StaffUser
@@ -22,7 +23,7 @@ def audit_log() -> str:
         action = AuditAction(request.args["action"]) if request.args.get("action") else None
     except ValueError:
         abort(400)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     scope = [AuditEvent.clinic_id == clinic_id]
     if action is not None:
         scope.append(AuditEvent.action == action)

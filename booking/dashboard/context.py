@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from booking.domain.permissions import Permission, can
 from booking.extensions import db, login
+from booking.input_guard import MAX_ID
 from booking.models import Clinic, Role
 
 M = TypeVar("M")
@@ -81,6 +82,8 @@ def requires(permission: Permission) -> Callable[[F], F]:
 
 def scoped_or_404(model: type[M], record_id: int) -> M:
     """The record with this id in the current clinic, or 404 (never another clinic's)."""
+    if not 0 < record_id <= MAX_ID:  # a posted id no row can have
+        abort(404)
     record = db.session.scalar(
         select(model).where(model.clinic_id == g.clinic.id, model.id == record_id)  # type: ignore[attr-defined]
     )

@@ -22,6 +22,7 @@ from booking.domain.permissions import Permission
 from booking.extensions import db
 from booking.models import Appointment, AuditAction, Chair, Patient, Service, utcnow
 from booking.operations import audit
+from booking.validators import WithinCalendar
 
 MAX_EXPORT_DAYS = 366
 CSV_HEADER = ("Patient name", "Service", "Chair", "Start (local)", "End (local)", "Status")
@@ -56,12 +57,12 @@ class ExportForm(FlaskForm):
 
     from_ = DateField(
         "From",
-        validators=[InputRequired("Enter the first date, e.g. 2026-03-01.")],
+        validators=[InputRequired("Enter the first date, e.g. 2026-03-01."), WithinCalendar()],
         invalid_value_message="Enter the first date as YYYY-MM-DD, e.g. 2026-03-01.",
     )
     to = DateField(
         "To (included)",
-        validators=[InputRequired("Enter the last date, e.g. 2026-03-31.")],
+        validators=[InputRequired("Enter the last date, e.g. 2026-03-31."), WithinCalendar()],
         invalid_value_message="Enter the last date as YYYY-MM-DD, e.g. 2026-03-31.",
     )
 

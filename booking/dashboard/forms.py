@@ -1,7 +1,7 @@
 """Forms for scheduling work: booking, moving, cancelling, reviewing, series."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -24,15 +24,7 @@ from wtforms.validators import (
     Optional,
 )
 
-from booking.validators import PlainText, strip
-
-
-def parse_instant(value: str | None) -> datetime:
-    """An ISO 8601 time with offset, as aware UTC; ValueError otherwise."""
-    moment = datetime.fromisoformat(value or "")
-    if moment.tzinfo is None:
-        raise ValueError("time without offset")
-    return moment.astimezone(timezone.utc)
+from booking.validators import PlainText, WithinCalendar, parse_instant, strip
 
 
 class StartField(HiddenField):
@@ -93,7 +85,7 @@ class SeriesPlanForm(FlaskForm):
     count = IntegerField("Sessions", default=6, validators=[InputRequired(), NumberRange(1, 12)])
     within_days = IntegerField("Within days", default=21, validators=[InputRequired(), NumberRange(1, 120)])
     min_gap_days = IntegerField("At least days apart", default=1, validators=[InputRequired(), NumberRange(1, 30)])
-    first_day = DateField("From", validators=[InputRequired("Choose the first possible day.")])
+    first_day = DateField("From", validators=[InputRequired("Choose the first possible day."), WithinCalendar()])
     weekdays = SelectMultipleField(
         "Preferred weekdays", coerce=int, validators=[Optional()],
         widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput(),

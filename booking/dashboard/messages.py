@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from booking.dashboard import bp
 from booking.dashboard.context import actor_id, current_clinic, requires, scoped_or_404
+from booking.dashboard.query_args import page_arg
 from booking.domain.permissions import Permission
 from booking.extensions import db
 from booking.forms import ActionForm
@@ -28,7 +29,7 @@ def messages() -> str:
             query = query.where(OutboxMessage.status == OutboxStatus(wanted))
         except ValueError:
             abort(400)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_arg()
     rows = db.session.scalars(
         query.order_by(OutboxMessage.due_at.desc(), OutboxMessage.id.desc())
         .limit(PAGE_SIZE + 1)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
@@ -19,6 +18,7 @@ from booking.dashboard.context import (
 )
 from booking.dashboard.forms import BookTimeForm
 from booking.dashboard.free_times import day_slots, slot_taken_message
+from booking.dashboard.query_args import date_arg
 from booking.domain.permissions import Permission, can
 from booking.extensions import db
 from booking.models import Appointment, AuditAction, ConsultationRequest, Patient, Service, utcnow
@@ -59,10 +59,7 @@ def _render_patient(patient: Patient, status: int = 200, taken: SlotTaken | None
     services = [s for s in clinic.services if s.active]
     service_id = request.args.get("service", type=int) or request.form.get("service_id", type=int)
     service = next((s for s in services if s.id == service_id), services[0] if services else None)
-    try:
-        day = date.fromisoformat(request.args["day"]) if "day" in request.args else clinic.today(utcnow())
-    except ValueError:
-        abort(400)
+    day = date_arg("day") or clinic.today(utcnow())
     appointments = db.session.execute(
         select(Appointment, Service)
         .join(Service, Service.id == Appointment.service_id)

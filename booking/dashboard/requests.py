@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -21,6 +21,7 @@ from booking.dashboard.context import (
 )
 from booking.dashboard.forms import BookTimeForm, ReviewForm, StatusForm
 from booking.dashboard.free_times import day_slots, slot_taken_message
+from booking.dashboard.query_args import date_arg, page_arg
 from booking.domain.permissions import Permission, can
 from booking.domain.request_flow import MANUAL_MOVES, IllegalTransition, can_move, can_schedule
 from booking.extensions import db
@@ -70,7 +71,7 @@ def request_queue() -> str:
             abort(400)
     if request.args.get("flag") == "review":
         query = query.where(ConsultationRequest.needs_clinician_review.is_(True))
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_arg()
     rows = db.session.scalars(
         query.options(
             # Only what the list shows: no answers, notes or screening details.
@@ -156,12 +157,8 @@ def _render_detail(item: ConsultationRequest, status: int = 200, taken: SlotTake
     service = db.session.get(Service, item.service_id)
     assert service is not None
     first = clinic.today(item.preferred_times[0].starts_at) if item.preferred_times else None
-    try:
-        day = date.fromisoformat(request.args["day"]) if "day" in request.args else None
-    except ValueError:
-        abort(400)
     today = clinic.today(utcnow())
-    day = day or max(first or today, today)
+    day = date_arg("day") or max(first or today, today)
     slots = day_slots(clinic, service, day)
     free_by_day = {day: {s.start for s in slots}}
     for preferred in item.preferred_times:

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import abort, render_template, request
+from flask import render_template
 from sqlalchemy import select
 
 from booking.dashboard import bp
 from booking.dashboard.context import current_clinic, requires
 from booking.dashboard.day_grid import build_grid
+from booking.dashboard.query_args import date_arg
 from booking.domain.permissions import Permission
 from booking.extensions import db
 from booking.models import OpeningHours, utcnow
@@ -21,16 +22,6 @@ FLAG_LABELS = {
     "not_confirmed": ("Not confirmed", "warn"),
     "no_driver": ("Driver not confirmed", "warn"),
 }
-
-
-def _date_arg(name: str, default: date) -> date:
-    raw = request.args.get(name)
-    if not raw:
-        return default
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        abort(400)
 
 
 @bp.get("/")
@@ -46,7 +37,7 @@ def today() -> str:
 def day() -> str:
     """Any day, `?date=YYYY-MM-DD`."""
     clinic = current_clinic()
-    return _day_page(_date_arg("date", clinic.today(utcnow())))
+    return _day_page(date_arg("date") or clinic.today(utcnow()))
 
 
 def _day_page(day: date) -> str:
@@ -73,7 +64,7 @@ def week() -> str:
     """Seven days from `?start=` (default: this week's Monday)."""
     clinic = current_clinic()
     today = clinic.today(utcnow())
-    start = _date_arg("start", today - timedelta(days=today.weekday()))
+    start = date_arg("start") or today - timedelta(days=today.weekday())
     zone = clinic.zone
     entries = entries_between(clinic, window_of(zone, start, 7))
     days: dict[date, list] = {start + timedelta(days=i): [] for i in range(7)}

@@ -26,11 +26,21 @@ class ReminderSchedule:
 
 @dataclass(frozen=True)
 class PlannedReminder:
-    """One reminder and the instant (UTC) it is due; `skip` if its moment has passed."""
+    """One reminder and the instant (UTC) it is due; `skip` if its moment has passed.
+
+    `visit_in_days` counts calendar days in the clinic's zone from the reminder's
+    moment to the visit's: 0 the same day, 1 the next ("tomorrow"), and so on.
+    """
 
     kind: MessageKind
     due_at: datetime
     skip: bool
+    visit_in_days: int
+
+
+def days_between(earlier: datetime, later: datetime, zone: ZoneInfo) -> int:
+    """Calendar days in `zone` from the local date of `earlier` to that of `later`."""
+    return (later.astimezone(zone).date() - earlier.astimezone(zone).date()).days
 
 
 def _at_local(day_time: datetime, zone: ZoneInfo) -> datetime:
@@ -46,7 +56,8 @@ def plan_reminders(
     """The reminders for an appointment starting at `start`, in time order.
 
     - prep: `days_before` days earlier at the same local clock time (with the checklist);
-    - evening: 18:00 local on the day before the fasting cutoff (or the visit, without fasting);
+    - evening: 18:00 local on the day before the fasting cutoff (or the visit, without fasting),
+      so with a long fast two or more evenings before the visit;
     - final: `hours_before` real hours before the start.
     Reminders at or after the start are dropped; ones more than LATE_GRACE in the
     past are marked skip.
@@ -65,6 +76,10 @@ def plan_reminders(
         planned.append((MessageKind.REMINDER_FINAL, utc_start - timedelta(hours=schedule.hours_before)))
     now = now.astimezone(timezone.utc)
     return sorted(
-        (PlannedReminder(kind, due, due < now - LATE_GRACE) for kind, due in planned if due < utc_start),
+        (
+            PlannedReminder(kind, due, due < now - LATE_GRACE, days_between(due, utc_start, zone))
+            for kind, due in planned
+            if due < utc_start
+        ),
         key=lambda r: r.due_at,
     )

@@ -5,11 +5,14 @@ marked in its own transaction, so several workers never send the same message.
 Before sending, a message about an appointment is checked against it: a message
 written for an older version, or for a cancelled visit, is voided; a reminder
 whose moment passed more than LATE_GRACE ago is skipped, never sent late.
+A 5xx refusal of a message fails it at once; 4xx answers and network errors are
+retried with backoff. A connection given up on is closed (QUIT, then the socket).
 """
 from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import smtplib
 import threading
 from dataclasses import dataclass
@@ -38,6 +41,14 @@ log = logging.getLogger(__name__)
 # Refusals of one message; anything else (or a 421) means the server is the
 # problem, so the run stops and the rest wait for the next one.
 _MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+# What each refusal says in `last_error`, instead of the server's text (which may echo an address).
+_REFUSED: dict[type[OSError], str] = {
+    smtplib.SMTPRecipientsRefused: "recipient refused",
+    smtplib.SMTPSenderRefused: "sender refused",
+    smtplib.SMTPDataError: "message refused",
+}
+# An RFC 3463 enhanced status code at the start of a reply, e.g. "5.1.1".
+_ENHANCED_STATUS = re.compile(rb"\s*([245]\.\d{1,3}\.\d{1,3})(?![\d.])")
 
 
 @dataclass
@@ -111,14 +122,45 @@ def _as_mail(row: OutboxMessage, appointment: Appointment | None, now: datetime)
     return message
 
 
-def _record_failure(row: OutboxMessage, error: Exception, now: datetime) -> bool:
-    """Count a failed attempt; True if the message is now given up on."""
+def _reply(error: OSError) -> tuple[int, bytes]:
+    """The SMTP code and text the server answered with, (0, b"") for a network error."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        # One recipient per message: its RCPT answer.
+        return next(iter(error.recipients.values()), (0, b""))
+    if isinstance(error, smtplib.SMTPResponseException):
+        text = error.smtp_error
+        return error.smtp_code, text if isinstance(text, bytes) else str(text).encode(errors="replace")
+    return 0, b""
+
+
+def _describe(error: OSError) -> str:
+    """What staff see of a failed try: type, SMTP code, enhanced status and a fixed phrase.
+
+    Never the server's own text, which may echo the address or the name.
+    """
+    code, text = _reply(error)
+    parts = [type(error).__name__]
+    if code:
+        parts.append(str(code))
+        status = _ENHANCED_STATUS.match(text)
+        if status:
+            parts.append(status.group(1).decode())
+    described = " ".join(parts)
+    refused = _REFUSED.get(type(error))
+    return f"{described}: {refused}" if refused else described
+
+
+def _permanent(error: OSError) -> bool:
+    """A 5xx refusal of this message: trying again would get the same answer."""
+    return isinstance(error, _MESSAGE_ERRORS) and 500 <= _reply(error)[0] <= 599
+
+
+def _record_failure(row: OutboxMessage, error: OSError, now: datetime) -> bool:
+    """Count a failed attempt; True if the message is now given up on (5xx, or out of tries)."""
     config = current_app.config
     row.attempts += 1
-    # Only the error's type and SMTP code: the text may echo an address.
-    code = getattr(error, "smtp_code", "")
-    row.last_error = f"{type(error).__name__} {code}".strip()
-    if row.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
+    row.last_error = _describe(error)
+    if _permanent(error) or row.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
         row.status = OutboxStatus.FAILED
         return True
     row.next_attempt_at = now + backoff(
@@ -156,7 +198,7 @@ def deliver_due(limit: int = 1000, stop: threading.Event | None = None) -> Deliv
                     connection = mail.connect().__enter__()
                 connection.send(message)
             except OSError as error:  # smtplib's errors and socket timeouts are OSErrors
-                log.warning("outbox message %s not sent: %s", row.id, type(error).__name__)
+                log.warning("outbox message %s not sent: %s", row.id, _describe(error))
                 db.session.rollback()  # drops the unsent link's token
                 row = db.session.get(OutboxMessage, row.id, with_for_update={"skip_locked": True})
                 if row is None or row.status is not OutboxStatus.PENDING:
@@ -167,10 +209,12 @@ def deliver_due(limit: int = 1000, stop: threading.Event | None = None) -> Deliv
                 else:
                     report.retried += 1
                 db.session.commit()
-                connection = None if not isinstance(error, _MESSAGE_ERRORS) else connection
-                if connection is None or getattr(error, "smtp_code", 0) == 421:
-                    break
-                continue
+                if isinstance(error, _MESSAGE_ERRORS) and _reply(error)[0] != 421:
+                    continue  # the server refused this one message: the connection carries on
+                if connection is not None:
+                    _close(connection)  # dropped unclosed, its socket would stay open
+                    connection = None
+                break
             row.status = OutboxStatus.SENT
             row.sent_at = now
             row.attempts += 1
@@ -178,6 +222,16 @@ def deliver_due(limit: int = 1000, stop: threading.Event | None = None) -> Deliv
             report.sent += 1
     finally:
         if connection is not None:
-            with contextlib.suppress(OSError):
-                connection.__exit__(None, None, None)
+            _close(connection)
     return report
+
+
+def _close(connection: Connection) -> None:
+    """QUIT if the server still listens, and close the socket in any case."""
+    host = connection.host
+    if host is None:
+        return
+    with contextlib.suppress(OSError):  # a broken connection cannot say QUIT
+        host.quit()
+    with contextlib.suppress(OSError):
+        host.close()

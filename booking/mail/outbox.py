@@ -21,8 +21,14 @@ _ADDRESS_SYNTAX = dict.fromkeys(map(ord, '<>@,;:"\\[]()'), " ")
 
 
 def header_safe(value: str) -> str:
-    """`value` with anything that could split a mail header turned into spaces."""
-    return " ".join(value.translate(_HEADER_BREAKERS).split())
+    """`value` with anything that could split a mail header turned into spaces.
+
+    Text shaped like an RFC 2047 encoded word (`=?utf-8?q?...=0D=0A...?=`) would be
+    decoded, CR/LF and all, by mail readers and by Python's own header folding:
+    a space inside each `=?` and `?=` keeps the text as typed but never an encoded word.
+    """
+    text = " ".join(value.translate(_HEADER_BREAKERS).split())
+    return text.replace("=?", "= ?").replace("?=", "? =")
 
 
 def display_name(value: str) -> str:

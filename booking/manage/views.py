@@ -1,7 +1,8 @@
 """The patient's appointment page behind a secret link, and the actions on it.
 
-GET never changes anything (mail scanners open links); every action is a POST
-with a CSRF token. Any bad, unknown or expired token gets the same 404 page.
+GET never changes anything (mail scanners open links), nor does HEAD, which answers
+like GET: every view branches on POST, never on GET. Every action is a POST with a
+CSRF token. Any bad, unknown or expired token gets the same 404 page.
 """
 from __future__ import annotations
 
@@ -174,7 +175,7 @@ def appointment(token: str) -> tuple[str, int]:
 def confirm_attendance(token: str) -> Response | tuple[str, int]:
     """Confirm the patient will come (GET only shows the page)."""
     clinic, appt = _load(token)
-    if request.method == "GET" or not ActionForm().validate_on_submit():
+    if request.method != "POST" or not ActionForm().validate_on_submit():
         return _back(token)
     try:
         changed = confirm(clinic, appt, utcnow())
@@ -189,7 +190,7 @@ def confirm_attendance(token: str) -> Response | tuple[str, int]:
 def driver(token: str) -> Response | tuple[str, int]:
     """Save the driver's details; with consent and an email, queue them a pickup note."""
     clinic, appt = _load(token)
-    if request.method == "GET":
+    if request.method != "POST":
         return _back(token, "driver")  # the form is on the page
     form = DriverForm(phone_region=clinic.phone_region)
     reason = refusal(appt, utcnow())
@@ -216,7 +217,7 @@ def cancel_appointment(token: str) -> Response | tuple[str, int]:
     reason = refusal(appt, utcnow())
     if reason is not None:
         return _refused(token, clinic, appt, reason)
-    if request.method == "GET" or not ActionForm().validate_on_submit():
+    if request.method != "POST" or not ActionForm().validate_on_submit():
         return render_template("manage/cancel.html", token=token, clinic=clinic, appt=appt,
                                service=_service(appt)), 200
     try:
@@ -262,7 +263,7 @@ def reschedule_appointment(token: str) -> Response | tuple[str, int]:
     if reason is not None:
         return _refused(token, clinic, appt, reason)
     form = RescheduleForm()
-    if request.method == "GET":
+    if request.method != "POST":
         return _reschedule_page(token, clinic, appt, form)
     if not form.validate_on_submit():
         return _reschedule_page(token, clinic, appt, form, status=422)

@@ -88,6 +88,8 @@ class ConsultationRequest(Base):
         ForeignKeyConstraint(["clinic_id", "patient_id"], ["patient.clinic_id", "patient.id"]),
         Index("ix_consultation_request_queue", "clinic_id", "status", "created_at"),
         Index("ix_consultation_request_patient", "clinic_id", "patient_id"),
+        # The same form sent twice (or ten times at once) is one request.
+        UniqueConstraint("clinic_id", "form_key"),
         CheckConstraint("consent_privacy", name="privacy_consent"),
         CheckConstraint("consent_email OR consent_phone", name="contact_consent"),
     )
@@ -124,6 +126,9 @@ class ConsultationRequest(Base):
     review_note: Mapped[str] = mapped_column(Text, default="")
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The request form's one-time key (see booking/public/forms.py); None for a form
+    # posted without one, which then has no protection against a double submit.
+    form_key: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from booking.domain.errors import InvalidRequest, PreferredTimeUnavailable
+from sqlalchemy.exc import IntegrityError
+
+from booking.domain.errors import DomainError, InvalidRequest, PreferredTimeUnavailable
 from booking.domain.screening import review_reasons
 from booking.extensions import db
 from booking.mail.outbox import enqueue
@@ -19,8 +21,20 @@ from booking.models import (
     Service,
 )
 from booking.queries.availability import free_starts
+from booking.queries.intake import request_for_form_key
 
 MAX_PREFERRED_TIMES = 3
+FORM_KEY_CONSTRAINT = "uq_consultation_request_clinic_id_form_key"
+# SQLite names the columns, not the constraint, when a unique constraint fails.
+_FORM_KEY_COLUMNS_SQLITE = "consultation_request.clinic_id, consultation_request.form_key"
+
+
+class FormAlreadySubmitted(DomainError):
+    """Another transaction took in the same form (same one-time key) first.
+
+    The session must be rolled back; the request it made is then found with
+    `request_for_form_key`.
+    """
 
 
 @dataclass(frozen=True)
@@ -44,13 +58,22 @@ class RequestDetails:
 
 
 def submit_request(
-    clinic: Clinic, service: Service, details: RequestDetails, now: datetime
+    clinic: Clinic, service: Service, details: RequestDetails, now: datetime, *,
+    form_key: str | None = None,
 ) -> ConsultationRequest:
     """Store a request, flag it for review if screening says so, queue the acknowledgment.
 
     Adds and flushes; the caller commits. Raises `PreferredTimeUnavailable` if a
     chosen time is not free any more, and `InvalidRequest` for broken rules.
+    A `form_key` this clinic has seen before returns that request and changes
+    nothing (a double submit); if a concurrent transaction is storing the same
+    key, raises `FormAlreadySubmitted` once that one has committed.
     """
+    if form_key is not None:
+        # Before any other check: the first submit may have taken the chosen time.
+        earlier = request_for_form_key(clinic, form_key)
+        if earlier is not None:
+            return earlier
     if service.clinic_id != clinic.id or not (service.public and service.active):
         raise InvalidRequest("service is not requestable at this clinic")
     times = tuple(dict.fromkeys(details.preferred_times))
@@ -62,6 +85,10 @@ def submit_request(
         raise InvalidRequest("consent is missing")
     taken = [t for t in times if t not in free_starts(clinic, service, list(times), now)]
     if taken:
+        # Taken by a concurrent submit of this very form, committed since the look-up above?
+        earlier = request_for_form_key(clinic, form_key) if form_key is not None else None
+        if earlier is not None:
+            return earlier
         raise PreferredTimeUnavailable(taken)
 
     zone = clinic.zone
@@ -84,6 +111,7 @@ def submit_request(
         status=RequestStatus.NEEDS_REVIEW if reasons else RequestStatus.NEW,
         needs_clinician_review=bool(reasons),
         review_reasons=reasons,
+        form_key=form_key,
         created_at=now,
         updated_at=now,
         **details.answers,
@@ -93,7 +121,7 @@ def submit_request(
         for rank, start in enumerate(times, start=1)
     ]
     db.session.add(request)
-    db.session.flush()
+    _flush_new_request()
     if clinic.instant_booking and times and not reasons:
         return _book_instantly(clinic, request, times, now)
     if details.consent_email:
@@ -113,6 +141,18 @@ def submit_request(
             now=now,
         )
     return request
+
+
+def _flush_new_request() -> None:
+    # PostgreSQL makes a second insert of the key wait until the first transaction
+    # ends, and fails it only if that one committed; SQLite has one writer anyway.
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        message = str(error.orig)
+        if FORM_KEY_CONSTRAINT not in message and _FORM_KEY_COLUMNS_SQLITE not in message:
+            raise
+        raise FormAlreadySubmitted("this form was already sent") from error
 
 
 def _book_instantly(

@@ -100,7 +100,8 @@ def plan_appointment_reminders(clinic: Clinic, appointment: Appointment, now: da
             dedupe_key=reminder.kind.dedupe_key(appointment.id, f"v{appointment.version}"),
             to_name=patient.full_name,
             to_email=patient.email,
-            context=context,
+            # Rendered now, read when it arrives: "tomorrow" must be true of that moment.
+            context={**context, "visit_in_days": reminder.visit_in_days},
             now=now,
             appointment=appointment,
             due_at=reminder.due_at,

@@ -1,12 +1,15 @@
 """The consultation request form."""
 from __future__ import annotations
 
+import re
+import secrets
 from datetime import date, datetime
 
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     RadioField,
     SelectChoice,
     SelectMultipleField,
@@ -41,6 +44,19 @@ ANSWER_CHOICES = [
     SelectChoice(Answer.UNSURE.value, "Not sure"),
 ]
 ANSWER_REQUIRED = "Please choose an answer."
+
+# What `new_form_key` makes: 24 random bytes, URL-safe base64.
+_FORM_KEY = re.compile(r"[A-Za-z0-9_-]{32}")
+
+
+def new_form_key() -> str:
+    """A fresh one-time key for a request form page."""
+    return secrets.token_urlsafe(24)
+
+
+def is_form_key(value: object) -> bool:
+    """True if `value` has the shape of a key `new_form_key` made."""
+    return isinstance(value, str) and _FORM_KEY.fullmatch(value) is not None
 
 # Question text for each screening field, in form order.
 SCREENING_LABELS = {
@@ -101,6 +117,9 @@ class ConsultationRequestForm(FlaskForm):
     )
     # Honeypot: hidden from people, filled in by bots.
     website = StringField("Leave this empty")
+    # One key per form page: the same form sent twice is taken in once. It travels
+    # in the form, not the session, so it works wherever the form is shown.
+    form_key = HiddenField()
 
     def __init__(self, *args: object, phone_region: str = "US", today: date, **kwargs: object):
         super().__init__(*args, **kwargs)
@@ -126,6 +145,11 @@ class ConsultationRequestForm(FlaskForm):
         if not times and not self.call_me.data:
             raise ValidationError("Choose at least one time, or tick “Please call me”.")
         self.chosen_times = tuple(times)
+
+    def validate_form_key(self, field: HiddenField) -> None:
+        """Absent (an old page) or exactly what we issue; nothing else is stored."""
+        if field.data and not is_form_key(field.data):
+            raise ValidationError("The form was damaged in transit.")
 
     def validate_consent_phone(self, field: BooleanField) -> None:
         """At least one way to reach the patient."""

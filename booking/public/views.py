@@ -22,12 +22,19 @@ from booking.domain.availability import starts_by_day
 from booking.domain.errors import InvalidRequest, PreferredTimeUnavailable
 from booking.extensions import db, limiter
 from booking.models import Clinic, ConsultationRequest, Service, ServiceKind, utcnow
-from booking.operations.intake import submit_request
+from booking.operations.intake import FormAlreadySubmitted, submit_request
 from booking.public import bp
-from booking.public.forms import SCREENING_LABELS, ConsultationRequestForm
+from booking.public.forms import (
+    SCREENING_LABELS,
+    ConsultationRequestForm,
+    is_form_key,
+    new_form_key,
+)
 from booking.queries.availability import find_slots
 from booking.queries.instructions import instructions_for
+from booking.queries.intake import request_for_form_key
 from booking.templating import format_times
+from booking.validators import parse_instant
 
 
 def _clinic_or_404(slug: str) -> Clinic:
@@ -90,6 +97,11 @@ def _render_form(
     notice: str | None = None,
 ) -> tuple[str, int]:
     service = next((s for s in services if s.slug == form.service.data), services[0])
+    if not is_form_key(form.form_key.data):
+        # A new page, a page from before keys, or a damaged key: sent again, the form
+        # must still count once.
+        form.form_key.data = new_form_key()
+    form.form_key.errors = []
     chosen = _chosen_in_zone(form.preferred_times.data or [], clinic.zone)
     return (
         render_template(
@@ -115,11 +127,9 @@ def _chosen_in_zone(values: list[str], zone: ZoneInfo) -> set[str]:
     chosen = set()
     for value in values:
         try:
-            moment = datetime.fromisoformat(value)
+            chosen.add(parse_instant(value).astimezone(zone).isoformat())
         except ValueError:
             continue
-        if moment.tzinfo is not None:
-            chosen.add(moment.astimezone(zone).isoformat())
     return chosen
 
 
@@ -135,27 +145,49 @@ def _request_rate_limit() -> str:
     return current_app.config["REQUEST_FORM_RATE_LIMIT"]
 
 
+DAMAGED_FORM = (
+    "Something went wrong while sending the form. Nothing was saved: please check your "
+    "answers and press “Send request” again."
+)
+
+
 @bp.route("/<slug>/request", methods=["GET", "POST"])
 @limiter.limit(_request_rate_limit, methods=["POST"])
 def request_form(slug: str) -> Response | tuple[str, int]:
-    """Show the consultation request form, and take it in."""
+    """Show the consultation request form, and take it in.
+
+    Each form page carries a one-time key: a repeat of a POST that was taken in
+    (a double click, a retry) gets the same answer and stores nothing new. A POST
+    without a key (a page from before keys) is taken in, unprotected.
+    """
     clinic = _clinic_or_404(slug)
     services = _public_services(clinic)
     if not services:
         abort(404)
     form = _new_form(clinic, services)
     if not form.validate_on_submit():
-        return _render_form(clinic, form, services, 422 if request.method == "POST" else 200)
+        notice = DAMAGED_FORM if form.form_key.errors else None
+        return _render_form(clinic, form, services, 422 if request.method == "POST" else 200, notice)
     if form.website.data:
         # A bot filled in the hidden field: look successful, keep nothing.
         session.pop("received", None)
         return redirect(url_for("public.request_received", slug=slug), 303)
     service = next(s for s in services if s.slug == form.service.data)
+    form_key = form.form_key.data or None
     try:
-        created = submit_request(clinic, service, form.details(), utcnow())
+        created = submit_request(clinic, service, form.details(), utcnow(), form_key=form_key)
         # Read before the commit expires them, which would cost two more queries.
         received = {"clinic": clinic.id, "request": created.id}
         db.session.commit()
+    except FormAlreadySubmitted:
+        # A concurrent POST of the same form won the race for the key and has
+        # committed: this one is a replay of it.
+        db.session.rollback()
+        assert form_key is not None
+        earlier = request_for_form_key(clinic, form_key)
+        if earlier is None:  # the winner was rolled back after all: nothing was kept
+            return _render_form(clinic, form, services, 409, DAMAGED_FORM)
+        received = {"clinic": clinic.id, "request": earlier.id}
     except PreferredTimeUnavailable as error:
         db.session.rollback()
         taken = format_times(error.times, clinic.timezone, clinic.locale)

@@ -4,16 +4,12 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).parent / "screenshots"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
+from tests.support.browser import CHROMIUM
 
 pytestmark = pytest.mark.browser
 
@@ -53,9 +49,3 @@ def browser() -> Iterator[object]:
         )
         yield browser
         browser.close()
-
-
-def shot(page: object, name: str) -> None:
-    """Save a full-page screenshot for people to look at."""
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]

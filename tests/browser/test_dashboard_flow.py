@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Appointment, Role
-from tests.browser.conftest import DESKTOP, PHONE, shot
-from tests.conftest import STAFF_PASSWORD, days_ahead, local
+from tests.factories import STAFF_PASSWORD
+from tests.support.browser import DESKTOP, PHONE, shot
+from tests.support.clinic_time import days_ahead, local
 
 
 def test_front_desk_books_a_request_in_two_clicks(

@@ -8,9 +8,10 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, MessageKind, OutboxMessage
-from tests.browser.conftest import PHONE, shot
-from tests.conftest import chairs, days_ahead, local, service
-from tests.manage.conftest import link_for
+from tests.factories import chairs, service
+from tests.support.browser import PHONE, shot
+from tests.support.clinic_time import days_ahead, local
+from tests.support.manage import link_for
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from sqlalchemy.exc import NoResultFound
 
 from booking.extensions import db
 from booking.models import Clinic, ConsultationRequest
-from tests.browser.conftest import DESKTOP, PHONE, shot
+from tests.support.browser import DESKTOP, PHONE, shot
 
 
 @pytest.fixture

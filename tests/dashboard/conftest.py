@@ -9,9 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from booking.models import Clinic, Role
-from tests.conftest import chairs, days_ahead, local, login, service
-
-__all__ = ["chairs", "days_ahead", "local", "service"]
+from tests.support.sign_in import login
 
 
 @pytest.fixture

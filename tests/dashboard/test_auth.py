@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Role, StaffUser
-from tests.conftest import STAFF_PASSWORD, login
+from tests.factories import STAFF_PASSWORD
+from tests.support.sign_in import login
 
 
 @pytest.fixture

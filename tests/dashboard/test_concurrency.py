@@ -17,7 +17,9 @@ from sqlalchemy.exc import IntegrityError
 
 from booking.extensions import db
 from booking.models import Appointment, ChairKind, ConsultationRequest, RequestStatus
-from tests.conftest import chairs, days_ahead, local, login, service
+from tests.factories import chairs, service
+from tests.support.clinic_time import days_ahead, local
+from tests.support.sign_in import login
 
 THREADS = 20
 ROUNDS = 4

@@ -25,7 +25,8 @@ from booking.models import (
     utcnow,
 )
 from booking.operations.notices import notify_patient
-from tests.conftest import chairs, days_ahead, local, service
+from tests.factories import chairs, service
+from tests.support.clinic_time import days_ahead, local
 
 CANARY = "Bertha Canary-Zed"
 

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import AuditAction, AuditEvent, MessageKind, OutboxMessage, OutboxStatus, Role
-from tests.conftest import chairs, days_ahead, local, service
+from tests.factories import chairs, service
+from tests.support.clinic_time import days_ahead, local
 
 
 def test_failed_message_is_visible_and_retried(make_clinic: Any, make_appointment: Any, signed_in: Any) -> None:

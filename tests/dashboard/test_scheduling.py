@@ -24,7 +24,9 @@ from booking.models import (
     Role,
     utcnow,
 )
-from tests.dashboard.conftest import chairs, days_ahead, local, service
+from tests.factories import chairs, service
+from tests.support.clinic_time import days_ahead, local
+from tests.support.request_form import form_data
 
 
 @pytest.fixture
@@ -228,8 +230,6 @@ def test_day_view_shows_chairs_recovery_and_flags(
 
 
 def test_instant_booking_from_the_public_form(clinic: Clinic, client: Any) -> None:
-    from tests.public.test_request_form import form_data
-
     clinic.instant_booking = True
     db.session.commit()
     response = client.post(f"/{clinic.slug}/request", data=form_data(clinic))

@@ -6,7 +6,6 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hypothesis import settings
 from hypothesis import strategies as st
 
 from booking.domain.availability import (
@@ -34,7 +33,6 @@ CHANGES = {CHICAGO: US_CHANGES, NEW_YORK: US_CHANGES, LONDON: UK_CHANGES}
 INPUT_ZONES = [UTC, timezone(timedelta(hours=-5)), timezone(timedelta(hours=5, minutes=30))]
 
 FOREVER = 3650 * 24 * 60  # minutes
-PROPERTY = settings(max_examples=200, deadline=None, database=None)
 
 
 @dataclass(frozen=True)

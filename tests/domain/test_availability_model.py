@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from hypothesis import example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from booking.domain.availability import (
@@ -18,7 +18,6 @@ from booking.domain.availability import (
 from tests.domain.availability_scenarios import (
     CHICAGO,
     FOREVER,
-    PROPERTY,
     UTC,
     ZONES,
     Scenario,
@@ -50,7 +49,6 @@ SKIPPED_CLOSING = Scenario(
 )
 
 
-@settings(PROPERTY, max_examples=300)
 @example(sc=SKIPPED_CLOSING)
 @given(sc=scenarios())
 def test_slots_match_a_brute_force_model(sc: Scenario) -> None:
@@ -88,7 +86,6 @@ BOOKED_OVER_REPEATED_HOUR = replace(
 )
 
 
-@settings(PROPERTY, max_examples=300)
 @example(sc=REPEATED_HOUR)
 @example(sc=BOOKED_OVER_REPEATED_HOUR)
 @given(sc=scenarios())
@@ -111,7 +108,6 @@ def test_result_does_not_depend_on_the_zone_inputs_are_written_in(sc: Scenario) 
     assert observed(written_in(sc.zone).run()) == observed(written_in(UTC).run())
 
 
-@PROPERTY
 @given(
     zone_day=st.sampled_from(ZONES).flatmap(lambda z: st.tuples(st.just(z), first_days(z))),
     minute=st.one_of(st.integers(0, 24 * 60 - 1), st.integers(0, 4 * 60)),

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 
 from tests.domain.availability_scenarios import (
-    PROPERTY,
     UTC,
     Scenario,
     closing_instant,
@@ -22,7 +21,6 @@ from tests.domain.availability_scenarios import (
 # --- Properties ---------------------------------------------------------------------
 
 
-@PROPERTY
 @given(sc=scenarios())
 def test_listed_chairs_are_free_for_the_whole_block_and_busy_chairs_are_not_listed(
     sc: Scenario,
@@ -40,7 +38,6 @@ def test_listed_chairs_are_free_for_the_whole_block_and_busy_chairs_are_not_list
         assert set(slot.chair_ids) == free_chairs(sc, start, end)
 
 
-@PROPERTY
 @given(sc=scenarios())
 def test_every_start_is_on_the_grid_of_an_opening_range_and_the_block_fits(sc: Scenario) -> None:
     for slot in sc.run():
@@ -62,7 +59,6 @@ def test_every_start_is_on_the_grid_of_an_opening_range_and_the_block_fits(sc: S
         assert (start + sc.block - timedelta(microseconds=1)).astimezone(sc.zone).date() == day
 
 
-@PROPERTY
 @given(sc=scenarios())
 def test_no_slot_on_a_closed_day_or_touching_a_closed_period(sc: Scenario) -> None:
     for slot in sc.run():
@@ -73,7 +69,6 @@ def test_no_slot_on_a_closed_day_or_touching_a_closed_period(sc: Scenario) -> No
             assert not (period.start < end and start < period.end), f"{start} meets {period}"
 
 
-@PROPERTY
 @given(sc=scenarios())
 def test_every_start_respects_minimum_notice_and_horizon(sc: Scenario) -> None:
     now = sc.now.astimezone(UTC)
@@ -83,7 +78,6 @@ def test_every_start_respects_minimum_notice_and_horizon(sc: Scenario) -> None:
         assert start <= now + timedelta(minutes=sc.horizon)
 
 
-@PROPERTY
 @given(sc=scenarios())
 def test_starts_are_distinct_real_wall_clock_times_in_the_clinic_zone(sc: Scenario) -> None:
     slots = sc.run()
@@ -103,7 +97,6 @@ def test_starts_are_distinct_real_wall_clock_times_in_the_clinic_zone(sc: Scenar
         assert instant == naive.replace(tzinfo=sc.zone, fold=0).astimezone(UTC)
 
 
-@PROPERTY
 @given(sc=scenarios(quiet=True))
 def test_on_ordinary_days_every_grid_time_whose_block_fits_is_offered(sc: Scenario) -> None:
     slots = sc.run()
@@ -125,7 +118,6 @@ def test_on_ordinary_days_every_grid_time_whose_block_fits_is_offered(sc: Scenar
             assert set(slot.chair_ids) == set(sc.chairs)
 
 
-@PROPERTY
 @given(sc=scenarios())
 def test_asking_day_by_day_gives_the_same_slots(sc: Scenario) -> None:
     whole = observed(sc.run())

@@ -25,6 +25,9 @@ from booking.models import (
     utcnow,
 )
 from booking.operations.series_booking import SeriesConflict, book_series
+from booking.queries.availability import find_slots
+from tests.factories import chairs, service
+from tests.support.clinic_time import days_ahead, local
 
 ZONE = ZoneInfo("America/Chicago")
 MONDAY = date(2027, 3, 1)
@@ -73,17 +76,12 @@ def test_rules_refuse_nonsense() -> None:
 
 
 def _infusion(clinic: Any) -> Any:
-    from tests.dashboard.conftest import service
-
     return service(clinic, "infusion")
 
 
 def test_planned_from_real_availability_avoids_closures_and_full_chairs(
     make_clinic: Any, make_appointment: Any
 ) -> None:
-    from booking.queries.availability import find_slots
-    from tests.dashboard.conftest import chairs, days_ahead, local
-
     clinic = make_clinic(chairs=1)
     first = days_ahead(clinic, 2)
     db.session.add(Closure(clinic_id=clinic.id, start_date=first + timedelta(days=1), end_date=first + timedelta(days=1)))
@@ -97,8 +95,6 @@ def test_planned_from_real_availability_avoids_closures_and_full_chairs(
 
 
 def test_series_is_booked_all_or_nothing(make_clinic: Any, make_appointment: Any, make_patient: Any) -> None:
-    from tests.dashboard.conftest import chairs, days_ahead, local
-
     clinic = make_clinic(chairs=1)
     patient = make_patient(clinic)
     starts = [local(clinic, days_ahead(clinic, 2 + 2 * n), 9) for n in range(4)]

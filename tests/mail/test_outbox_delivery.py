@@ -15,8 +15,8 @@ from booking.extensions import db
 from booking.mail.delivery import backoff, deliver_due
 from booking.mail.outbox import enqueue
 from booking.models import Clinic, MessageKind, OutboxMessage, OutboxStatus, utcnow
-from tests.mail.conftest import SmtpServer
-from tests.public.test_request_form import form_data
+from tests.support.request_form import form_data
+from tests.support.smtp import SmtpServer
 
 CANARIES = {
     "concern_details": "CANARY-DETAIL-7731",

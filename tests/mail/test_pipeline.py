@@ -27,8 +27,8 @@ from booking.models import (
 )
 from booking.operations.appointment_status import set_status
 from booking.operations.booking import BookingSpec, book, reschedule
-from tests.conftest import chairs, service
-from tests.mail.conftest import SmtpServer
+from tests.factories import chairs, service
+from tests.support.smtp import SmtpServer
 
 UTC = timezone.utc
 

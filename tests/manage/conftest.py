@@ -1,34 +1,16 @@
 """Fixtures for the patient's appointment page: a clinic, an infusion, its secret link."""
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from typing import Any
 
 import pytest
-from flask.testing import FlaskClient
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 
 from booking.extensions import db
-from booking.mail.links import issue_token
-from booking.models import (
-    Appointment,
-    AuditAction,
-    AuditEvent,
-    ChangeRequest,
-    Clinic,
-    ManageToken,
-    OutboxMessage,
-    Patient,
-    PrevisitInstructions,
-    utcnow,
-)
-from tests.conftest import chairs, days_ahead, local, service
-
-# Words that must never reach the driver's note.
-CANARY_CONDITION = "CANARYCOND"
-CANARY_MEDICATION = "CANARYMED"
-SURNAME = "Canarysurname"
+from booking.models import Appointment, Clinic, Patient, PrevisitInstructions
+from tests.factories import chairs, service
+from tests.support.clinic_time import days_ahead, local
+from tests.support.manage import CANARY_CONDITION, CANARY_MEDICATION, SURNAME, link_for
 
 
 @pytest.fixture
@@ -52,44 +34,6 @@ def appt(clinic: Clinic, make_appointment: Callable[..., Appointment]) -> Appoin
     return appointment
 
 
-def link_for(appointment: Appointment) -> str:
-    """A fresh secret link to `appointment`'s page."""
-    token = issue_token(appointment, utcnow())
-    db.session.commit()
-    return f"/manage/{token}"
-
-
 @pytest.fixture
 def url(appt: Appointment) -> str:
     return link_for(appt)
-
-
-def snapshot() -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of the tables a patient's actions could touch."""
-    db.session.expire_all()
-    tables: dict[str, list[tuple[Any, ...]]] = {}
-    for model in (Appointment, ChangeRequest, OutboxMessage, AuditEvent, ManageToken):
-        keys = [attr.key for attr in inspect(model).column_attrs]
-        rows = db.session.scalars(select(model).order_by(model.id)).all()
-        tables[model.__tablename__] = [tuple(getattr(row, key) for key in keys) for row in rows]
-    return tables
-
-
-def actions(appointment_id: int) -> list[AuditAction]:
-    """Audit actions recorded for an appointment, oldest first."""
-    db.session.expire_all()
-    return list(
-        db.session.scalars(
-            select(AuditEvent.action)
-            .where(AuditEvent.entity == "appointment", AuditEvent.entity_id == appointment_id)
-            .order_by(AuditEvent.id)
-        )
-    )
-
-
-def csrf_from(client: FlaskClient, path: str) -> str:
-    """The CSRF token from a page's form."""
-    page = client.get(path).get_data(as_text=True)
-    match = re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', page)
-    assert match is not None, "no CSRF token on the page"
-    return match.group(1)

@@ -23,16 +23,9 @@ from booking.models import (
     utcnow,
 )
 from booking.templating import format_day
-from tests.conftest import chairs, days_ahead, local, service
-from tests.manage.conftest import (
-    CANARY_CONDITION,
-    CANARY_MEDICATION,
-    SURNAME,
-    actions,
-    csrf_from,
-    link_for,
-    snapshot,
-)
+from tests.factories import chairs, service
+from tests.support.clinic_time import days_ahead, local
+from tests.support.manage import CANARY_CONDITION, CANARY_MEDICATION, SURNAME, actions, csrf_from, link_for, snapshot
 
 
 def outbox(kind: str) -> list[OutboxMessage]:

@@ -20,8 +20,10 @@ from booking.models import (
     utcnow,
 )
 from booking.templating import format_short_day
-from tests.conftest import chairs, days_ahead, local, login, service
-from tests.manage.conftest import link_for
+from tests.factories import chairs, service
+from tests.support.clinic_time import days_ahead, local
+from tests.support.manage import link_for
+from tests.support.sign_in import login
 
 
 def staff_client(app: Flask, make_staff: Any, clinic: Clinic) -> FlaskClient:

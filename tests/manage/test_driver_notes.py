@@ -11,7 +11,8 @@ def test_staff_moving_the_visit_sends_the_driver_a_new_note(make_clinic: Any, ma
     from booking.models import MessageKind, OutboxMessage, OutboxStatus, utcnow
     from booking.operations.booking import reschedule
     from booking.operations.patient_actions import DriverDetails, save_driver
-    from tests.conftest import chairs, days_ahead, local, service
+    from tests.factories import chairs, service
+    from tests.support.clinic_time import days_ahead, local
 
     clinic = make_clinic()
     start = local(clinic, days_ahead(clinic, 4), 9)

@@ -10,8 +10,9 @@ from flask.testing import FlaskClient
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Clinic, ManageToken, utcnow
 from booking.templating import format_day
-from tests.conftest import chairs, days_ahead, local, service
-from tests.manage.conftest import CANARY_MEDICATION, link_for, snapshot
+from tests.factories import chairs, service
+from tests.support.clinic_time import days_ahead, local
+from tests.support.manage import CANARY_MEDICATION, link_for, snapshot
 
 INVALID = "This link is not valid or has expired. Call the clinic."
 

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import MessageKind, OutboxMessage, utcnow
 from booking.operations.notices import notify_patient
-from tests.conftest import chairs, days_ahead, local, service
+from tests.factories import chairs, service
+from tests.support.clinic_time import days_ahead, local
 
 
 def test_service_names_naming_a_condition_stay_out_of_email(make_clinic: Any, make_appointment: Any) -> None:

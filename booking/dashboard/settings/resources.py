@@ -104,7 +104,8 @@ def _set_active(chair_id: int, active: bool) -> Response:
     if chair.active == active:
         return back_to("settings_chairs", f"{chair.name} is already {'active' if active else 'inactive'}.")
     chair.active = active
-    record_change(AuditAction.SETTINGS_CHAIR_ACTIVATED if active else AuditAction.SETTINGS_CHAIR_DEACTIVATED, chair_id=chair.id)
+    action = AuditAction.SETTINGS_CHAIR_ACTIVATED if active else AuditAction.SETTINGS_CHAIR_DEACTIVATED
+    record_change(action, chair_id=chair.id)
     message = f"{chair.name} is now {'active' if active else 'inactive'}."
     if not active:
         upcoming = db.session.scalar(

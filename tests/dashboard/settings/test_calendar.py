@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Clinic, Closure, OpeningHours
-from tests.dashboard.settings.test_views import count, events, hours_of
+from tests.support.stored import count, events, hours_of
 
 
 def test_opening_hours_added_next_to_a_range_and_deleted(admin: FlaskClient, clinic: Clinic) -> None:

@@ -7,14 +7,9 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Clinic, PrevisitInstructions
-from tests.dashboard.settings.test_views import (
-    INSTRUCTIONS,
-    count,
-    default_instructions,
-    events,
-    fresh,
-    service,
-)
+from tests.factories import service
+from tests.support.settings_forms import INSTRUCTIONS
+from tests.support.stored import count, default_instructions, events, fresh
 
 
 def test_default_instructions_are_edited(admin: FlaskClient, clinic: Clinic) -> None:

@@ -5,7 +5,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from booking.models import Chair, ChairKind, Clinic, Service
-from tests.dashboard.settings.test_views import chair_named, count, events, fresh, service
+from tests.factories import service
+from tests.support.stored import chair_named, count, events, fresh
 
 
 def test_a_service_is_edited_and_audited(admin: FlaskClient, clinic: Clinic) -> None:

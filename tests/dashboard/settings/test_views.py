@@ -1,24 +1,18 @@
 """Clinic settings: every page for admins only, one clinic only; the booking rules saved and audited."""
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from booking.extensions import db
-from booking.models import (
-    AuditEvent,
-    Chair,
-    Clinic,
-    Closure,
-    OpeningHours,
-    PrevisitInstructions,
-    Role,
-    Service,
-)
+from booking.models import AuditEvent, Chair, Clinic, Closure, OpeningHours, PrevisitInstructions, Role, Service
+from tests.factories import service
+from tests.support.settings_forms import INSTRUCTIONS
+from tests.support.stored import chair_named, count, events, fresh
 
 RULES = {
     "slot_step_minutes": "15",
@@ -29,50 +23,8 @@ RULES = {
     "reminder_evening_before": "",
     "reminder_hours_before": "3",
 }
-INSTRUCTIONS = {
-    "fasting_hours": "",
-    "clear_liquids_hours": "4",
-    "medication_review": "Bring every bottle.",
-    "driver_required": "y",
-    "support_person_text": "Someone must stay with you.",
-    "other": "Wear layers.",
-}
 
 
-def service(clinic: Clinic, slug: str) -> Service:
-    return db.session.scalar(select(Service).filter_by(clinic_id=clinic.id, slug=slug))
-
-
-def fresh(model: type, record_id: int) -> Any:
-    """The row as the database has it: anything the request left uncommitted is dropped."""
-    db.session.rollback()
-    return db.session.get(model, record_id)
-
-
-def events(action: str) -> list[AuditEvent]:
-    db.session.rollback()
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
-
-
-def count(model: type, **where: Any) -> int:
-    db.session.rollback()
-    return db.session.scalar(select(func.count()).select_from(model).filter_by(**where))
-
-
-def hours_of(clinic: Clinic, weekday: int) -> list[tuple[time, time]]:
-    db.session.rollback()
-    rows = db.session.scalars(select(OpeningHours).filter_by(clinic_id=clinic.id, weekday=weekday)
-                              .order_by(OpeningHours.opens))
-    return [(r.opens, r.closes) for r in rows]
-
-
-def chair_named(clinic: Clinic, name: str) -> Chair:
-    return db.session.scalar(select(Chair).filter_by(clinic_id=clinic.id, name=name))
-
-
-def default_instructions(clinic: Clinic) -> PrevisitInstructions:
-    db.session.rollback()
-    return db.session.scalar(select(PrevisitInstructions).filter_by(clinic_id=clinic.id, service_id=None))
 
 
 def test_every_settings_page_shows_for_an_admin(admin: FlaskClient, clinic: Clinic) -> None:

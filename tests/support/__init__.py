@@ -1,0 +1,1 @@
+"""Plain helpers for tests, by topic; fixtures stay in the conftest files."""

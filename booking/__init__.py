@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,17 +59,19 @@ def create_app(test_config: dict[str, Any] | None = None, *, cli: bool = True) -
     from booking.extensions import csrf, db, limiter, login, mail
 
     db.init_app(app)
+    init_sqlite_pragmas(app)
     login.init_app(app)
     mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from booking import api, auth, dashboard, errors, manage, public
-    from booking.auth.sessions import init_idle_timeout
+    from booking import api, auth, dashboard, manage, public
+    from booking.auth.sessions import init_sessions
+    from booking.error_pages import init_error_pages
     from booking.input_guard import init_input_guard
-    from booking.queries import calendar_version  # noqa: F401  (keeps availability caches honest)
+    from booking.queries.calendar_version import init_calendar_versions
     from booking.security import init_security_headers
-    from booking.templating import register_filters
+    from booking.templating import init_template_filters
 
     init_input_guard(app)  # before the blueprints: their routes take its `int` converter
     app.register_blueprint(public.bp)
@@ -78,11 +79,12 @@ def create_app(test_config: dict[str, Any] | None = None, *, cli: bool = True) -
     app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
-    init_idle_timeout(app)
+    init_sessions(app)
     csrf.exempt(api.bp)  # read-only JSON, no cookies needed
-    errors.register(app)
-    register_filters(app)
+    init_error_pages(app)
+    init_template_filters(app)
     init_security_headers(app)
+    init_calendar_versions()  # every change to a calendar bumps its version: caches stay honest
     if cli:
         _add_commands(app)
     return app
@@ -113,14 +115,19 @@ def _check_secret_key(app: Flask) -> None:
     )
 
 
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
-    """Make SQLite enforce foreign keys and let readers work alongside a writer."""
-    import sqlite3
+def init_sqlite_pragmas(app: Flask) -> None:
+    """Make the app's SQLite databases enforce foreign keys and let readers work alongside a writer."""
+    from booking.extensions import db
 
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()

@@ -49,7 +49,7 @@ def seed_demo_command() -> None:
     clinics = seed_demo(utcnow().date())
     db.session.commit()
     for clinic in clinics:
-        today = utcnow().astimezone(clinic.zone).date()
+        today = clinic.today(utcnow())
         click.echo(f"{clinic.name}: /{clinic.slug}/ ({clinic.timezone}, today {today})")
     click.echo("Staff sign-in at /staff/login (demo accounts, both clinics):")
     for email, password, role in DEMO_STAFF:

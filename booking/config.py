@@ -32,7 +32,7 @@ PROXY_FIX_X_FOR = 0
 RATELIMIT_STORAGE_URI = "memory://"
 # X-RateLimit-* headers on every answer cost two more storage round trips per
 # request (measured: a quarter of a cached availability answer); a refused
-# request still gets Retry-After (booking/errors.py).
+# request still gets Retry-After (booking/error_pages.py).
 RATELIMIT_HEADERS_ENABLED = False
 REQUEST_FORM_RATE_LIMIT = "5 per minute;20 per hour"
 API_RATE_LIMIT = "120 per minute"

@@ -1,14 +1,23 @@
-"""Jinja filters that show instants in a clinic's own timezone and locale (Babel)."""
+"""Jinja filters that show instants in a clinic's own timezone and locale (Babel).
+
+Pages use one filter, `at_clinic`, given the clinic: `{{ appt.starts_at|at_clinic(clinic, 'time') }}`.
+Emails are rendered from stored context and use `clinic_time` and `long_date` with the
+zone and locale spelled out.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.dates import format_time as babel_time
 from flask import Flask
+
+if TYPE_CHECKING:
+    from booking.models import Clinic
 
 DEFAULT_LOCALE = "en_US"
 
@@ -59,15 +68,28 @@ def _date_in(day: date, pattern: str, locale: str) -> str:
     return _plain(format_date(day, format=pattern, locale=locale))
 
 
-def format_short_day_of(moment: datetime, tz: str, locale: str = DEFAULT_LOCALE) -> str:
-    """Compact local date of an instant."""
-    return format_short_day(in_zone(moment, tz).date(), locale)
+def at_clinic(value: datetime | date, clinic: Clinic, part: str) -> str:
+    """An instant (or a date) as `clinic` shows it, in its zone and locale.
+
+    `part` is "time" ("9:30 AM"), "date" ("Tuesday, March 3, 2026"), "short_date"
+    ("Tue, Mar 3") or "stamp" ("2026-03-03 09:30"). A date is shown as it is.
+    """
+    locale = clinic.locale
+    local = value.astimezone(clinic.zone) if isinstance(value, datetime) else None
+    if part == "time" and local is not None:
+        return _clock_time(local.hour, local.minute, locale)
+    if part == "stamp" and local is not None:
+        return local.strftime("%Y-%m-%d %H:%M")
+    day = local.date() if local is not None else value
+    if part == "date":
+        return _date_in(day, "full", locale)
+    if part == "short_date":
+        return format_short_day(day, locale)
+    raise ValueError(f"at_clinic cannot show {part!r} of {value!r}")
 
 
-def register_filters(app: Flask) -> None:
+def init_template_filters(app: Flask) -> None:
     """Make the filters available to templates."""
+    app.add_template_filter(at_clinic, "at_clinic")
     app.add_template_filter(format_time, "clinic_time")
     app.add_template_filter(format_day, "long_date")
-    app.add_template_filter(format_short_day, "short_date")
-    app.add_template_filter(in_zone, "in_zone")
-    app.add_template_filter(format_short_day_of, "short_date_of")

@@ -19,7 +19,7 @@ PURE_FORBIDDEN = (
 REQUEST_STATE = {("flask", "request"), ("flask", "session"), ("flask", "g"), ("flask", "flash"),
                  ("flask_login", "current_user")}
 EDGE = ("booking.public", "booking.dashboard", "booking.manage", "booking.auth", "booking.api",
-        "booking.cli", "booking.errors")
+        "booking.cli", "booking.error_pages")
 
 
 def _module_name(path: Path) -> str:

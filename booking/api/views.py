@@ -50,8 +50,7 @@ def availability(slug: str) -> Response | tuple[Response, int]:
         return _json(cached)
     clinic = db.session.get(Clinic, clinic_id)
     assert clinic is not None
-    zone = clinic.zone
-    today = utcnow().astimezone(zone).date()
+    today = clinic.today(utcnow())
 
     service_slug = request.args.get("service", "")
     service = db.session.scalar(

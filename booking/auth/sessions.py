@@ -15,7 +15,6 @@ from booking.models import Membership, StaffUser
 KNOWN_DEVICE_COOKIE = "known_device"
 
 
-@login.user_loader
 def load_user(identity: str) -> StaffUser | None:
     """The user for a session id "<id>:<version>", if that session is still valid."""
     try:
@@ -57,8 +56,9 @@ def known_device_user_id() -> int | None:
         return None
 
 
-def init_idle_timeout(app: Flask) -> None:
-    """Sign staff out after IDLE_TIMEOUT_MINUTES without a request."""
+def init_sessions(app: Flask) -> None:
+    """Load staff from their session cookie; sign them out after IDLE_TIMEOUT_MINUTES without a request."""
+    login.user_loader(load_user)
 
     @app.before_request
     def enforce_idle_timeout() -> Response | None:

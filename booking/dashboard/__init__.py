@@ -3,17 +3,18 @@ from flask import Blueprint
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
-from booking.dashboard import (  # noqa: E402,F401  (registers the routes)
+from booking.dashboard import (  # noqa: E402,F401  (one module per area; each adds its views to `bp`)
     appointments,
-    context,
+    audit_log,
+    export,
     messages,
     patients,
-    records,
     requests,
     schedule,
     series,
     settings,
-    settings_calendar,
-    settings_instructions,
-    settings_resources,
 )
+from booking.dashboard.context import inject, load_clinic  # noqa: E402
+
+bp.before_request(load_clinic)
+bp.context_processor(inject)

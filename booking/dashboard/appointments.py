@@ -10,25 +10,20 @@ from werkzeug.wrappers import Response
 from booking.dashboard import bp
 from booking.dashboard.context import actor_id, current_clinic, requires, scoped_or_404
 from booking.dashboard.forms import BookTimeForm, CancelForm, StatusForm
+from booking.dashboard.free_times import day_slots, slot_taken_message
 from booking.dashboard.query_args import date_arg
-from booking.dashboard.slot_picker import day_slots, slot_taken_message
-from booking.domain.appointment_flow import IllegalStatusChange, can_set
+from booking.domain.appointment_flow import IllegalStatusChange, can_reschedule, can_set
 from booking.domain.permissions import Permission
 from booking.extensions import db
+from booking.forms import ActionForm
 from booking.models import (
     Appointment,
     AppointmentStatus,
-    AuditAction,
-    Chair,
     OutboxMessage,
-    Patient,
-    Service,
     utcnow,
 )
-from booking.operations import audit
-from booking.operations.appointment_status import set_status
+from booking.operations.appointment_status import confirm_driver, set_status
 from booking.operations.booking import Booker, InvalidBooking, SlotTaken, reschedule
-from booking.queries.schedule import local_day
 
 # Status buttons staff see; cancelling has its own form with a reason.
 STATUS_ACTIONS = (
@@ -42,19 +37,18 @@ STATUS_ACTIONS = (
 def _render(appointment: Appointment, status: int = 200, cancel_form: CancelForm | None = None,
             taken: SlotTaken | None = None) -> tuple[str, int]:
     clinic = current_clinic()
-    service = db.session.get(Service, appointment.service_id)
-    assert service is not None
-    day = date_arg("day") or max(local_day(clinic, appointment.starts_at), local_day(clinic, utcnow()))
-    movable = appointment.status in (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED)
+    service = appointment.service
+    day = date_arg("day") or max(clinic.today(appointment.starts_at), clinic.today(utcnow()))
+    movable = can_reschedule(appointment)
     now = utcnow()
     return render_template(
         "dashboard/appointment.html",
         appt=appointment,
-        appt_day=local_day(clinic, appointment.starts_at),
+        appt_day=clinic.today(appointment.starts_at),
         service=service,
-        patient=db.session.get(Patient, appointment.patient_id),
-        chair=db.session.get(Chair, appointment.chair_id),
-        movable=movable,
+        patient=appointment.patient,
+        chair=appointment.chair,
+        can_reschedule=movable,
         day=day,
         slots=day_slots(clinic, service, day, ignore_id=appointment.id) if movable else [],
         actions=[s for s in STATUS_ACTIONS if can_set(appointment, s, clinic, now)],
@@ -150,9 +144,9 @@ def appointment_status(appointment_id: int) -> Response | tuple[str, int]:
 def appointment_driver(appointment_id: int) -> Response:
     """Record that the patient's driver is confirmed (e.g. by phone)."""
     appointment = scoped_or_404(Appointment, appointment_id)
-    if StatusForm(status="driver").validate_on_submit() and appointment.driver_confirmed_at is None:
-        appointment.driver_confirmed_at = utcnow()
-        audit.record(appointment.clinic_id, actor_id(), AuditAction.DRIVER_CONFIRMED, "appointment", appointment.id)
+    if ActionForm().validate_on_submit() and confirm_driver(
+        current_clinic(), appointment, actor_id=actor_id(), now=utcnow()
+    ):
         db.session.commit()
         flash("Driver confirmed.")
     return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)

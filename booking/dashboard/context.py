@@ -10,7 +10,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from booking.dashboard import bp
 from booking.domain.permissions import Permission, can
 from booking.extensions import db, login
 from booking.input_guard import MAX_ID
@@ -20,7 +19,6 @@ M = TypeVar("M")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@bp.before_request
 def load_clinic() -> Response | None:
     """Require sign-in and settle the current clinic and role."""
     if not current_user.is_authenticated:
@@ -38,7 +36,6 @@ def load_clinic() -> Response | None:
     return None
 
 
-@bp.context_processor
 def inject() -> dict[str, Any]:
     """Template helpers: the clinic, the role, permission checks, one's clinics."""
     if not current_user.is_authenticated or "clinic" not in g:

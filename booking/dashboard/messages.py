@@ -7,12 +7,12 @@ from werkzeug.wrappers import Response
 
 from booking.dashboard import bp
 from booking.dashboard.context import actor_id, current_clinic, requires, scoped_or_404
-from booking.dashboard.forms import StatusForm
 from booking.dashboard.query_args import page_arg
 from booking.domain.permissions import Permission
 from booking.extensions import db
-from booking.models import AuditAction, OutboxMessage, OutboxStatus, utcnow
-from booking.operations import audit
+from booking.forms import ActionForm
+from booking.models import OutboxMessage, OutboxStatus, utcnow
+from booking.operations.messages import NotRetryable, retry_message
 
 PAGE_SIZE = 50
 
@@ -57,15 +57,13 @@ def messages() -> str:
 def message_retry(message_id: int) -> Response:
     """Put a failed message back in the queue, due now."""
     row = scoped_or_404(OutboxMessage, message_id)
-    if not StatusForm(status="retry").validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
-    if row.status is not OutboxStatus.FAILED:
-        flash("Only a failed message can be retried.")
+    try:
+        retry_message(current_clinic(), row, actor_id=actor_id(), now=utcnow())
+    except NotRetryable as error:
+        flash(str(error))
     else:
-        row.status = OutboxStatus.PENDING
-        row.attempts = 0
-        row.next_attempt_at = utcnow()
-        audit.record(row.clinic_id, actor_id(), AuditAction.MESSAGE_RETRIED, "outbox_message", row.id)
         db.session.commit()
         flash("The message will be sent again shortly.")
     return redirect(request.referrer if _local(request.referrer) else url_for("dashboard.messages"), 303)

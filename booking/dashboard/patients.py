@@ -17,8 +17,8 @@ from booking.dashboard.context import (
     scoped_or_404,
 )
 from booking.dashboard.forms import BookTimeForm
+from booking.dashboard.free_times import day_slots, slot_taken_message
 from booking.dashboard.query_args import date_arg
-from booking.dashboard.slot_picker import day_slots, slot_taken_message
 from booking.domain.permissions import Permission, can
 from booking.extensions import db
 from booking.models import Appointment, AuditAction, ConsultationRequest, Patient, Service, utcnow
@@ -31,7 +31,6 @@ from booking.operations.booking import (
     SlotTaken,
     book,
 )
-from booking.queries.schedule import local_day
 
 SEARCH_LIMIT = 50
 
@@ -61,7 +60,7 @@ def _render_patient(patient: Patient, status: int = 200, taken: SlotTaken | None
     services = [s for s in clinic.services if s.active]
     service_id = request.args.get("service", type=int) or request.form.get("service_id", type=int)
     service = next((s for s in services if s.id == service_id), services[0] if services else None)
-    day = date_arg("day") or local_day(clinic, utcnow())
+    day = date_arg("day") or clinic.today(utcnow())
     appointments = db.session.execute(
         select(Appointment, Service)
         .join(Service, Service.id == Appointment.service_id)

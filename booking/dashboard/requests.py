@@ -20,10 +20,10 @@ from booking.dashboard.context import (
     scoped_or_404,
 )
 from booking.dashboard.forms import BookTimeForm, ReviewForm, StatusForm
+from booking.dashboard.free_times import day_slots, slot_taken_message
 from booking.dashboard.query_args import date_arg, page_arg
-from booking.dashboard.slot_picker import day_slots, slot_taken_message
 from booking.domain.permissions import Permission, can
-from booking.domain.request_flow import MANUAL_MOVE_ACTIONS, MANUAL_MOVES, IllegalTransition, can_move, move
+from booking.domain.request_flow import MANUAL_MOVES, IllegalTransition, can_move, can_schedule
 from booking.extensions import db
 from booking.models import (
     Appointment,
@@ -41,8 +41,8 @@ from booking.models import (
 )
 from booking.operations import audit
 from booking.operations.booking import Booker, ConsultFirst, InvalidBooking, SlotTaken
+from booking.operations.requests import mark_change_request_done, set_request_status
 from booking.operations.scheduling import NotFlagged, record_review, schedule_request
-from booking.queries.schedule import local_day
 
 OPEN = (RequestStatus.NEW, RequestStatus.NEEDS_REVIEW, RequestStatus.CONTACTED)
 PAGE_SIZE = 50
@@ -146,9 +146,7 @@ def _patient_changes(clinic: Clinic) -> dict[str, Any]:
 def change_request_done(change_id: int) -> Response:
     """Mark a patient's change request as handled."""
     item = scoped_or_404(ChangeRequest, change_id)
-    if item.status is ChangeRequestStatus.OPEN:
-        item.status = ChangeRequestStatus.DONE
-        audit.record(item.clinic_id, actor_id(), AuditAction.CHANGE_REQUEST_DONE, "change_request", item.id)
+    if mark_change_request_done(current_clinic(), item, actor_id=actor_id()):
         db.session.commit()
     flash("Change request marked done.")
     return redirect(url_for("dashboard.request_queue"), 303)
@@ -158,13 +156,13 @@ def _render_detail(item: ConsultationRequest, status: int = 200, taken: SlotTake
     clinic = current_clinic()
     service = db.session.get(Service, item.service_id)
     assert service is not None
-    zone = clinic.zone
-    first = item.preferred_times[0].starts_at.astimezone(zone).date() if item.preferred_times else None
-    day = date_arg("day") or max(first or local_day(clinic, utcnow()), local_day(clinic, utcnow()))
+    first = clinic.today(item.preferred_times[0].starts_at) if item.preferred_times else None
+    today = clinic.today(utcnow())
+    day = date_arg("day") or max(first or today, today)
     slots = day_slots(clinic, service, day)
     free_by_day = {day: {s.start for s in slots}}
     for preferred in item.preferred_times:
-        local = preferred.starts_at.astimezone(zone).date()
+        local = clinic.today(preferred.starts_at)
         if local not in free_by_day:
             free_by_day[local] = {s.start for s in day_slots(clinic, service, local)}
     review_form = ReviewForm()
@@ -176,14 +174,14 @@ def _render_detail(item: ConsultationRequest, status: int = 200, taken: SlotTake
         day=day,
         slots=slots,
         preferred=[
-            (p.starts_at, p.starts_at in free_by_day[p.starts_at.astimezone(zone).date()])
+            (p.starts_at, p.starts_at in free_by_day[clinic.today(p.starts_at)])
             for p in item.preferred_times
         ],
         key=secrets.token_urlsafe(16),
         moves=[s for s in RequestStatus if s in MANUAL_MOVES and can_move(item, s)],
         show_health=can(current_role(), Permission.VIEW_HEALTH_ANSWERS),
         can_review=can(current_role(), Permission.REVIEW) and item.needs_clinician_review,
-        can_schedule=item.status in (RequestStatus.NEW, RequestStatus.CONTACTED),
+        can_schedule=can_schedule(item),
         review_form=review_form,
         taken=taken,
     ), status
@@ -233,15 +231,13 @@ def request_status(request_id: int) -> Response | tuple[str, int]:
     form = StatusForm()
     try:
         wanted = RequestStatus(form.status.data)
-        if not form.validate_on_submit() or wanted not in MANUAL_MOVES:
+        if not form.validate_on_submit():
             raise ValueError
-        move(item, wanted)
+        set_request_status(current_clinic(), item, wanted, actor_id=actor_id(), now=utcnow())
     except (ValueError, IllegalTransition):
         db.session.rollback()
         flash("That status change is not allowed for this request.")
         return _render_detail(item, 409)
-    item.updated_at = utcnow()
-    audit.record(item.clinic_id, actor_id(), MANUAL_MOVE_ACTIONS[wanted], "consultation_request", item.id)
     db.session.commit()
     flash(f"Request marked {wanted.value.replace('_', ' ')}.")
     return redirect(url_for("dashboard.request_detail", request_id=item.id), 303)

@@ -14,12 +14,7 @@ from booking.domain.permissions import Permission
 from booking.extensions import db
 from booking.models import OpeningHours, utcnow
 from booking.queries.availability import window_of
-from booking.queries.schedule import (
-    clinic_chairs,
-    day_entries,
-    entries_between,
-    local_day,
-)
+from booking.queries.schedule import clinic_chairs, day_entries, entries_between
 
 FLAG_LABELS = {
     "new_patient": ("New patient", ""),
@@ -34,7 +29,7 @@ FLAG_LABELS = {
 def today() -> str:
     """Today at a glance: the chairs and the arrivals."""
     clinic = current_clinic()
-    return _day_page(local_day(clinic, utcnow()))
+    return _day_page(clinic.today(utcnow()))
 
 
 @bp.get("/day")
@@ -42,7 +37,7 @@ def today() -> str:
 def day() -> str:
     """Any day, `?date=YYYY-MM-DD`."""
     clinic = current_clinic()
-    return _day_page(date_arg("date") or local_day(clinic, utcnow()))
+    return _day_page(date_arg("date") or clinic.today(utcnow()))
 
 
 def _day_page(day: date) -> str:
@@ -54,7 +49,7 @@ def _day_page(day: date) -> str:
     return render_template(
         "dashboard/day.html",
         day=day,
-        today=local_day(clinic, utcnow()),
+        today=clinic.today(utcnow()),
         grid=grid,
         entries=entries,
         flag_labels=FLAG_LABELS,
@@ -68,13 +63,13 @@ def _day_page(day: date) -> str:
 def week() -> str:
     """Seven days from `?start=` (default: this week's Monday)."""
     clinic = current_clinic()
-    today = local_day(clinic, utcnow())
+    today = clinic.today(utcnow())
     start = date_arg("start") or today - timedelta(days=today.weekday())
     zone = clinic.zone
     entries = entries_between(clinic, window_of(zone, start, 7))
     days: dict[date, list] = {start + timedelta(days=i): [] for i in range(7)}
     for entry in entries:
-        days[entry.appointment.starts_at.astimezone(zone).date()].append(entry)
+        days[clinic.today(entry.appointment.starts_at)].append(entry)
     return render_template(
         "dashboard/week.html",
         days=days,

@@ -16,7 +16,7 @@ from booking.dashboard.context import (
     scoped_or_404,
 )
 from booking.dashboard.forms import SeriesBookForm, SeriesPlanForm
-from booking.dashboard.slot_picker import slot_taken_message
+from booking.dashboard.free_times import slot_taken_message
 from booking.domain.availability import local_instant
 from booking.domain.permissions import Permission, can
 from booking.domain.series import (
@@ -30,18 +30,17 @@ from booking.models import Patient, Service, utcnow
 from booking.operations.booking import ConsultFirst, InvalidBooking
 from booking.operations.series_booking import SeriesConflict, book_series
 from booking.queries.availability import find_slots
-from booking.queries.schedule import local_day
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
-def _plan_form(patient: Patient) -> SeriesPlanForm:
+def _plan_form() -> SeriesPlanForm:
     clinic = current_clinic()
     form = SeriesPlanForm(request.args if "service_id" in request.args else None)
     form.service_id.choices = [SelectChoice(s.id, s.name) for s in clinic.services if s.active and s.needs_chair]
     form.weekdays.choices = [SelectChoice(i, name) for i, name in enumerate(WEEKDAYS)]
     if form.first_day.data is None:
-        form.first_day.data = local_day(clinic, utcnow()) + timedelta(days=1)
+        form.first_day.data = clinic.today(utcnow()) + timedelta(days=1)
     return form
 
 
@@ -58,7 +57,7 @@ def _render(patient: Patient, form: SeriesPlanForm, plan: list[datetime], status
 def patient_series(patient_id: int) -> tuple[str, int]:
     """The series form; with its fields filled in, a proposed conflict-free plan."""
     patient = scoped_or_404(Patient, patient_id)
-    form = _plan_form(patient)
+    form = _plan_form()
     if "service_id" not in request.args:
         return _render(patient, form, [])
     if not form.validate():
@@ -86,7 +85,7 @@ def patient_series_book(patient_id: int) -> Response | tuple[str, int]:
     clinic = current_clinic()
     zone = clinic.zone
     book_form = SeriesBookForm()
-    form = _plan_form(patient)
+    form = _plan_form()
     if not book_form.validate_on_submit():
         return _render(patient, form, [], 400, "The series form was incomplete; please plan it again.")
     service = scoped_or_404(Service, book_form.service_id.data)

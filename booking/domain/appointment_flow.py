@@ -19,6 +19,8 @@ TRANSITIONS: dict[AppointmentStatus, frozenset[AppointmentStatus]] = {
 
 # Moves that only make sense once the day of the appointment has come.
 _ON_THE_DAY = frozenset({A.ARRIVED, A.NO_SHOW, A.COMPLETED})
+# Until the patient arrives (or it is over), an appointment can still move to another time.
+_MOVABLE = frozenset({A.BOOKED, A.CONFIRMED})
 
 
 class IllegalStatusChange(DomainError):
@@ -32,3 +34,8 @@ def can_set(appointment: Appointment, to: AppointmentStatus, clinic: Clinic, now
     if to in _ON_THE_DAY:
         return clinic.today(appointment.starts_at) <= clinic.today(now)
     return True
+
+
+def can_reschedule(appointment: Appointment) -> bool:
+    """True if `appointment` may move to another time: it is still booked or confirmed."""
+    return appointment.status in _MOVABLE

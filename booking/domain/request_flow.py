@@ -43,6 +43,11 @@ def can_move(request: ConsultationRequest, to: RequestStatus) -> bool:
     return to in TRANSITIONS[request.status]
 
 
+def can_schedule(request: ConsultationRequest) -> bool:
+    """True if the request's consultation may be booked now (new or contacted)."""
+    return can_move(request, S.SCHEDULED)
+
+
 def move(request: ConsultationRequest, to: RequestStatus) -> None:
     """Move `request` to `to`, or raise `IllegalTransition`."""
     if not can_move(request, to):

@@ -11,10 +11,6 @@ from booking.operations.patient_actions import MAX_TIMES, DriverDetails
 from booking.validators import chosen_times, email_field, name_field, phone_field
 
 
-class ActionForm(FlaskForm):
-    """A button that changes something: only the CSRF token."""
-
-
 class DriverForm(FlaskForm):
     """Who drives the patient home, and whether the clinic may email them the pickup time."""
 

@@ -24,9 +24,10 @@ from werkzeug.wrappers import Response
 from booking.domain.availability import Slot, starts_by_day
 from booking.domain.preparation import fasting_times
 from booking.extensions import db, limiter
+from booking.forms import ActionForm
 from booking.mail.calendar import appointment_ics
 from booking.manage import bp
-from booking.manage.forms import ActionForm, DriverForm, RescheduleForm
+from booking.manage.forms import DriverForm, RescheduleForm
 from booking.models import (
     Appointment,
     AppointmentStatus,
@@ -235,7 +236,7 @@ def _reschedule_page(
     now = utcnow()
     zone = clinic.zone
     days = int(current_app.config.get("REQUEST_FORM_DAYS", 14))
-    slots = offered_times(clinic, appt, now.astimezone(zone).date(), days, now)
+    slots = offered_times(clinic, appt, clinic.today(now), days, now)
     chosen = {t.astimezone(zone).isoformat() for t in form.chosen}
     return render_template(
         "manage/reschedule.html",

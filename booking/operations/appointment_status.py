@@ -1,4 +1,4 @@
-"""Changing an appointment's status: confirm, arrive, complete, no-show, cancel."""
+"""Staff changing an appointment's status (confirm, arrive, complete, no-show, cancel), and its driver."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -43,3 +43,14 @@ def set_status(
         notify_patient(clinic, appointment, MessageKind.APPOINTMENT_CANCELLED, now)
     audit.record(clinic.id, actor_id, STATUS_ACTIONS[to], "appointment", appointment.id,
                  previous=previous.value)
+
+
+def confirm_driver(clinic: Clinic, appointment: Appointment, *, actor_id: int | None, now: datetime) -> bool:
+    """Record that the patient's driver is confirmed (e.g. by phone); False if it already was."""
+    if appointment.clinic_id != clinic.id:
+        raise IllegalStatusChange("this appointment belongs to another clinic")
+    if appointment.driver_confirmed_at is not None:
+        return False
+    appointment.driver_confirmed_at = now
+    audit.record(clinic.id, actor_id, AuditAction.DRIVER_CONFIRMED, "appointment", appointment.id)
+    return True

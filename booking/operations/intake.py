@@ -92,7 +92,7 @@ def submit_request(
         raise PreferredTimeUnavailable(taken)
 
     zone = clinic.zone
-    reasons = review_reasons(details.answers, details.date_of_birth, now.astimezone(zone).date())
+    reasons = review_reasons(details.answers, details.date_of_birth, clinic.today(now))
     request = ConsultationRequest(
         clinic_id=clinic.id,
         service_id=service.id,

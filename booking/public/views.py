@@ -73,7 +73,7 @@ def clinic_page(slug: str) -> str:
 
 
 def _today(clinic: Clinic) -> date:
-    return utcnow().astimezone(clinic.zone).date()
+    return clinic.today(utcnow())
 
 
 def _times_by_day(clinic: Clinic, service: Service) -> dict[date, list[datetime]]:

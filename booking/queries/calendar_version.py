@@ -3,7 +3,8 @@
 Any flush that adds, changes or deletes an appointment, opening hours, a closure,
 a chair, a service or the clinic's own rules bumps `Clinic.booking_counter` in
 the same transaction. Caches of computed availability key on it, so they can
-never serve free times from before a change.
+never serve free times from before a change. The app factory turns this on
+(`init_calendar_versions`).
 """
 from __future__ import annotations
 
@@ -19,7 +20,12 @@ from booking.models import Appointment, Chair, Clinic, Closure, OpeningHours, Se
 _TRACKED = (Appointment, OpeningHours, Closure, Chair, Service)
 
 
-@event.listens_for(Session, "before_flush")
+def init_calendar_versions() -> None:
+    """Bump calendar versions in every flush of the app's database session (once per process)."""
+    if not event.contains(db.session, "before_flush", bump_calendar_versions):
+        event.listen(db.session, "before_flush", bump_calendar_versions)
+
+
 def bump_calendar_versions(session: Session, flush_context: Any, instances: Any) -> None:
     """Bump the counter of every clinic whose calendar this flush touches."""
     clinic_ids: set[int] = set()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 
@@ -108,8 +108,3 @@ def clinic_chairs(clinic: Clinic) -> list[Chair]:
         select(Chair).where(Chair.clinic_id == clinic.id, Chair.active.is_(True)).order_by(Chair.id)
     ).all()
     return sorted(chairs, key=lambda c: (c.kind.value != "infusion", c.id))
-
-
-def local_day(clinic: Clinic, moment: datetime) -> date:
-    """The clinic's local date at `moment`."""
-    return moment.astimezone(clinic.zone).date()

@@ -1,8 +1,8 @@
 """Clinic settings (admin only): the booking rules, and what every settings page shares.
 
-The other settings pages live beside this module, one per concept:
-`settings_calendar` (opening hours, closures), `settings_resources` (chairs,
-services) and `settings_instructions` (pre-visit instructions).
+The other settings pages live beside this module, one per concept, as their
+templates do in templates/dashboard/settings/: `calendar` (opening hours,
+closures), `resources` (chairs, services) and `instructions` (pre-visit instructions).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from booking.dashboard import bp
 from booking.dashboard.context import actor_id, current_clinic, requires
-from booking.dashboard.settings_forms import BookingRulesForm
+from booking.dashboard.settings.forms import BookingRulesForm
 from booking.domain.permissions import Permission
 from booking.extensions import db
 from booking.models import AuditAction

@@ -1,16 +1,16 @@
-"""CSV export and audit log: local times, one clinic only, inert cells, recorded, right roles."""
+"""CSV export: local times, one clinic only, inert cells, recorded, right roles."""
 from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from booking.dashboard.records import csv_safe
+from booking.dashboard.export import csv_safe
 from booking.extensions import db
 from booking.models import (
     Appointment,
@@ -22,7 +22,6 @@ from booking.models import (
     Role,
     Service,
 )
-from booking.operations import audit
 
 
 def service(clinic: Clinic, slug: str) -> Service:
@@ -147,41 +146,3 @@ def test_clinicians_cannot_export(signed_in: Any, clinic: Clinic) -> None:
     assert db.session.scalars(select(AuditEvent)).all() == []
 
 
-def _events(clinic: Clinic, staff_id: int | None, n: int, action: AuditAction = AuditAction.SETTINGS_CHAIR_ADDED,
-            start: datetime | None = None) -> None:
-    start = start or utc(2027, 1, 15, 15)
-    for i in range(n):
-        event = audit.record(clinic.id, staff_id, action, "clinic", clinic.id, chair_id=i)
-        event.at = start + timedelta(minutes=i)
-    db.session.commit()
-
-
-def test_audit_log_is_newest_first_in_local_time(signed_in: Any, clinic: Clinic, make_clinic: Any) -> None:
-    client = signed_in(clinic, role=Role.ADMIN)
-    other = make_clinic(name="Other Clinic")
-    _events(clinic, client.user.id, 2)  # type: ignore[attr-defined]
-    _events(other, None, 1, action=AuditAction.SERIES_BOOKED)
-    page = client.get("/dashboard/audit").get_data(as_text=True)
-    assert page.index("2027-01-15 09:01") < page.index("2027-01-15 09:00")  # 15:01 UTC is 09:01 in Chicago
-    assert client.user.full_name in page  # type: ignore[attr-defined]
-    assert "Chair or room added" in page and f"clinic #{clinic.id}" in page
-    assert "Infusion series booked" not in page  # the other clinic's event
-
-
-def test_audit_log_pages_by_fifty_and_filters_by_action(signed_in: Any, clinic: Clinic) -> None:
-    client = signed_in(clinic, role=Role.ADMIN)
-    _events(clinic, None, 51)
-    _events(clinic, None, 1, action=AuditAction.APPOINTMENTS_EXPORTED, start=utc(2026, 1, 1))
-    first = client.get("/dashboard/audit").get_data(as_text=True)
-    second = client.get("/dashboard/audit?page=2").get_data(as_text=True)
-    assert first.count("<time ") == 50 and second.count("<time ") == 2
-    assert "page 1 of 2" in first and "Appointments exported" in second
-    filtered = client.get("/dashboard/audit?action=appointments_exported").get_data(as_text=True)
-    assert filtered.count("<time ") == 1 and "2026-01-01" in filtered
-    assert '<option value="appointments_exported" selected>Appointments exported</option>' in filtered
-    assert client.get("/dashboard/audit?action=no_such_action").status_code == 400
-
-
-@pytest.mark.parametrize("role", [Role.FRONT_DESK, Role.CLINICIAN])
-def test_audit_log_is_for_admins_only(signed_in: Any, clinic: Clinic, role: Role) -> None:
-    assert signed_in(clinic, role=role).get("/dashboard/audit").status_code == 403

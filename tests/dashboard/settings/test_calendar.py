@@ -1,26 +1,15 @@
-"""Clinic settings for the calendar and capacity: opening hours, closures, chairs."""
+"""Calendar settings: opening hours and closures, saved in the clinic's zone, refused with clear errors."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
-from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.models import Chair, ChairKind, Clinic, Closure, OpeningHours, Role
-from tests.support.stored import chair_named, count, events, fresh, hours_of
-
-
-@pytest.fixture
-def clinic(make_clinic: Any) -> Clinic:
-    return make_clinic(name="Lakeside Infusions")
-
-
-@pytest.fixture
-def admin(signed_in: Any, clinic: Clinic) -> FlaskClient:
-    return signed_in(clinic, role=Role.ADMIN)
+from booking.models import Clinic, Closure, OpeningHours
+from tests.support.stored import count, events, hours_of
 
 
 def test_opening_hours_added_next_to_a_range_and_deleted(admin: FlaskClient, clinic: Clinic) -> None:
@@ -109,43 +98,3 @@ def test_bad_closures_are_refused(admin: FlaskClient, clinic: Clinic, data: dict
     assert events("settings_closure_added") == []
 
 
-def test_chairs_are_added_renamed_and_deactivated_never_deleted(admin: FlaskClient, clinic: Clinic) -> None:
-    assert admin.post("/dashboard/settings/chairs/add", data={"name": "Room B", "kind": "consult"}).status_code == 303
-    room = chair_named(clinic, "Room B")
-    assert (room.kind, room.active) == (ChairKind.CONSULT, True)
-    assert admin.post(f"/dashboard/settings/chairs/{room.id}/rename", data={"name": "Quiet room"}).status_code == 303
-    assert fresh(Chair, room.id).name == "Quiet room"
-    assert admin.post(f"/dashboard/settings/chairs/{room.id}/deactivate").status_code == 303
-    assert fresh(Chair, room.id).active is False
-    assert "Quiet room is now inactive." in admin.get("/dashboard/settings/chairs").get_data(as_text=True)
-    assert admin.post(f"/dashboard/settings/chairs/{room.id}/activate").status_code == 303
-    assert fresh(Chair, room.id).active is True
-    for action in ("added", "renamed", "deactivated", "activated"):
-        [event] = events(f"settings_chair_{action}")
-        assert event.details["chair_id"] == room.id and event.entity_id == clinic.id
-    # There is no way to delete one: appointments refer to chairs.
-    assert admin.post(f"/dashboard/settings/chairs/{room.id}/delete").status_code == 404
-    assert fresh(Chair, room.id) is not None
-
-
-@pytest.mark.parametrize("data,message", [
-    ({"name": "chair 1", "kind": "infusion"}, "Another chair or room is already called that."),
-    ({"name": "   ", "kind": "infusion"}, "Enter a name for the chair or room."),
-    ({"name": "Chair 7", "kind": "sofa"}, "Choose infusion chair or consultation room."),
-    ({"name": "x" * 61, "kind": "infusion"}, "Keep the name to 60 characters or fewer."),
-])
-def test_bad_chairs_are_refused(admin: FlaskClient, clinic: Clinic, data: dict[str, str], message: str) -> None:
-    response = admin.post("/dashboard/settings/chairs/add", data=data)
-    assert response.status_code == 422
-    assert message in response.get_data(as_text=True)
-    assert count(Chair, clinic_id=clinic.id) == 3
-    assert events("settings_chair_added") == []
-
-
-def test_a_rename_to_a_taken_name_is_refused(admin: FlaskClient, clinic: Clinic) -> None:
-    chair = chair_named(clinic, "Chair 2")
-    response = admin.post(f"/dashboard/settings/chairs/{chair.id}/rename", data={"name": "ROOM"})
-    assert response.status_code == 422
-    assert "Another chair or room is already called that." in response.get_data(as_text=True)
-    assert fresh(Chair, chair.id).name == "Chair 2"
-    assert events("settings_chair_renamed") == []

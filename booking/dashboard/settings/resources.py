@@ -7,15 +7,15 @@ from werkzeug.wrappers import Response
 
 from booking.dashboard import bp
 from booking.dashboard.context import current_clinic, requires, scoped_or_404
-from booking.dashboard.settings import INVALID, back_to, record_change, render_settings
-from booking.dashboard.settings_forms import (
-    ActionForm,
+from booking.dashboard.settings.forms import (
     ChairForm,
     ChairRenameForm,
     ServiceForm,
 )
+from booking.dashboard.settings.views import INVALID, back_to, record_change, render_settings
 from booking.domain.permissions import Permission
 from booking.extensions import db
+from booking.forms import ActionForm
 from booking.models import OCCUPYING_STATUSES, Appointment, AuditAction, Chair, Service, utcnow
 
 _NAME_TAKEN = "Another chair or room is already called that. Choose a different name."

@@ -1,4 +1,4 @@
-"""Friendly error pages (JSON under /api/)."""
+"""Friendly error pages (JSON under /api/), installed by the app factory."""
 from __future__ import annotations
 
 import time
@@ -55,7 +55,7 @@ def _unreadable(reason: tuple[str, str], field: str | None = None) -> tuple[obje
     return render_template("errors/error.html", title=UNREADABLE_TITLE, text=text, status=400), 400
 
 
-def register(app: Flask) -> None:
+def init_error_pages(app: Flask) -> None:
     """Install the handlers."""
 
     @app.errorhandler(CSRFError)

@@ -6,10 +6,11 @@ from werkzeug.wrappers import Response
 
 from booking.dashboard import bp
 from booking.dashboard.context import current_clinic, requires, scoped_or_404
-from booking.dashboard.settings import INVALID, back_to, record_change, render_settings
-from booking.dashboard.settings_forms import ActionForm, InstructionsForm
+from booking.dashboard.settings.forms import InstructionsForm
+from booking.dashboard.settings.views import INVALID, back_to, record_change, render_settings
 from booking.domain.permissions import Permission
 from booking.extensions import db
+from booking.forms import ActionForm
 from booking.models import AuditAction, PrevisitInstructions, Service
 
 _FIELDS = (

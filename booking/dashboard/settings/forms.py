@@ -102,10 +102,6 @@ def _text(label: str, max_length: int, multiline: bool = False) -> StringField:
     )
 
 
-class ActionForm(FlaskForm):
-    """A button that changes something (delete, activate): only the CSRF token."""
-
-
 class BookingRulesForm(FlaskForm):
     """How patients may book: slot grid, notice, horizon, instant booking, reminders."""
 

@@ -10,17 +10,17 @@ from werkzeug.wrappers import Response
 
 from booking.dashboard import bp
 from booking.dashboard.context import current_clinic, requires, scoped_or_404
-from booking.dashboard.settings import INVALID, back_to, record_change, render_settings
-from booking.dashboard.settings_forms import (
+from booking.dashboard.settings.forms import (
     WEEKDAYS,
-    ActionForm,
     ClosureDatesForm,
     ClosurePeriodForm,
     OpeningHoursForm,
 )
+from booking.dashboard.settings.views import INVALID, back_to, record_change, render_settings
 from booking.domain.availability import day_bounds
 from booking.domain.permissions import Permission
 from booking.extensions import db
+from booking.forms import ActionForm
 from booking.models import (
     OCCUPYING_STATUSES,
     Appointment,
@@ -116,7 +116,7 @@ def _render_closures(
     rows = db.session.scalars(
         select(Closure).where(
             Closure.clinic_id == clinic.id,
-            or_(Closure.end_date >= now.astimezone(zone).date(), Closure.ends_at > now),
+            or_(Closure.end_date >= clinic.today(now), Closure.ends_at > now),
         )
     ).all()
     return render_settings(

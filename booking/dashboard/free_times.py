@@ -6,13 +6,12 @@ from datetime import date
 from booking.domain.availability import Slot
 from booking.models import Clinic, Service, utcnow
 from booking.operations.booking import SlotTaken
+from booking.queries.availability import find_slots
 from booking.templating import format_day, format_time
 
 
 def day_slots(clinic: Clinic, service: Service, day: date, ignore_id: int | None = None) -> list[Slot]:
     """Free start times on one local day, by staff rules (no notice, long horizon)."""
-    from booking.queries.availability import find_slots
-
     return find_slots(clinic, service, day, 1, utcnow(), staff=True, ignore_id=ignore_id)
 
 

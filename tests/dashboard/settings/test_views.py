@@ -1,4 +1,4 @@
-"""Clinic settings: saved and audited, refused with clear errors, admins only, one clinic only."""
+"""Clinic settings: every page for admins only, one clinic only; the booking rules saved and audited."""
 from __future__ import annotations
 
 from datetime import date
@@ -11,7 +11,8 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import AuditEvent, Chair, Clinic, Closure, OpeningHours, PrevisitInstructions, Role, Service
 from tests.factories import service
-from tests.support.stored import chair_named, count, default_instructions, events, fresh
+from tests.support.settings_forms import INSTRUCTIONS
+from tests.support.stored import chair_named, count, events, fresh
 
 RULES = {
     "slot_step_minutes": "15",
@@ -22,24 +23,8 @@ RULES = {
     "reminder_evening_before": "",
     "reminder_hours_before": "3",
 }
-INSTRUCTIONS = {
-    "fasting_hours": "",
-    "clear_liquids_hours": "4",
-    "medication_review": "Bring every bottle.",
-    "driver_required": "y",
-    "support_person_text": "Someone must stay with you.",
-    "other": "Wear layers.",
-}
 
 
-@pytest.fixture
-def clinic(make_clinic: Any) -> Clinic:
-    return make_clinic(name="Lakeside Infusions")
-
-
-@pytest.fixture
-def admin(signed_in: Any, clinic: Clinic) -> FlaskClient:
-    return signed_in(clinic, role=Role.ADMIN)
 
 
 def test_every_settings_page_shows_for_an_admin(admin: FlaskClient, clinic: Clinic) -> None:
@@ -138,83 +123,6 @@ def test_bad_booking_rules_are_refused(admin: FlaskClient, clinic: Clinic, field
     saved = fresh(Clinic, clinic.id)
     assert (saved.slot_step_minutes, saved.horizon_days, saved.instant_booking) == (30, 60, False)
     assert events("settings_rules_changed") == []
-
-
-def test_a_service_is_edited_and_audited(admin: FlaskClient, clinic: Clinic) -> None:
-    infusion = service(clinic, "infusion")
-    response = admin.post(f"/dashboard/settings/services/{infusion.id}", data={
-        "name": "Ketamine infusion", "description": "Forty minutes in a reclining chair.",
-        "duration_minutes": "40", "recovery_minutes": "60", "needs_chair": "y", "active": "y"})
-    assert response.status_code == 303
-    saved = fresh(Service, infusion.id)
-    assert (saved.name, saved.duration_minutes, saved.recovery_minutes) == ("Ketamine infusion", 40, 60)
-    assert (saved.needs_chair, saved.public, saved.active) == (True, False, True)
-    [event] = events("settings_service_changed")
-    assert event.details["service_id"] == infusion.id
-    assert set(event.details["fields"]) == {"name", "description", "duration_minutes", "recovery_minutes"}
-    assert event.details["changes"]["duration_minutes"] == [60, 40]
-
-
-@pytest.mark.parametrize("field,value,message", [
-    ("duration_minutes", "481", "The duration must be a whole number from 5 to 480."),
-    ("duration_minutes", "", "The duration must be a whole number from 5 to 480."),
-    ("recovery_minutes", "361", "The recovery time must be a whole number from 0 to 360."),
-    ("name", "", "Enter the service&#39;s name."),
-])
-def test_bad_service_edits_are_refused(admin: FlaskClient, clinic: Clinic, field: str, value: str,
-                                       message: str) -> None:
-    infusion = service(clinic, "infusion")
-    data = {"name": "Infusion", "duration_minutes": "30", "recovery_minutes": "0", "needs_chair": "y", field: value}
-    response = admin.post(f"/dashboard/settings/services/{infusion.id}", data=data)
-    assert response.status_code == 422
-    assert message in response.get_data(as_text=True)
-    saved = fresh(Service, infusion.id)
-    assert (saved.name, saved.duration_minutes, saved.recovery_minutes) == ("Infusion", 60, 45)
-    assert events("settings_service_changed") == []
-
-
-def test_default_instructions_are_edited(admin: FlaskClient, clinic: Clinic) -> None:
-    response = admin.post("/dashboard/settings/instructions/default", data=INSTRUCTIONS)
-    assert response.status_code == 303
-    row = default_instructions(clinic)
-    assert (row.fasting_hours, row.clear_liquids_hours, row.driver_required) == (None, 4, True)
-    assert (row.medication_review, row.other) == ("Bring every bottle.", "Wear layers.")
-    [event] = events("settings_instructions_changed")
-    assert event.details["service_id"] is None
-    assert "fasting_hours" in event.details["fields"]
-
-
-@pytest.mark.parametrize("field,value,message", [
-    ("fasting_hours", "25", "Fasting hours must be a whole number from 0 to 24."),
-    ("clear_liquids_hours", "-1", "Clear-liquids hours must be a whole number from 0 to 24."),
-    ("other", "x" * 2001, "Keep this to 2000 characters or fewer."),
-])
-def test_bad_instructions_are_refused(admin: FlaskClient, clinic: Clinic, field: str, value: str,
-                                      message: str) -> None:
-    response = admin.post("/dashboard/settings/instructions/default", data={**INSTRUCTIONS, field: value})
-    assert response.status_code == 422
-    assert message in response.get_data(as_text=True)
-    row = default_instructions(clinic)
-    assert (row.fasting_hours, row.clear_liquids_hours, row.other) == (6, 2, "Arrive early.")
-    assert events("settings_instructions_changed") == []
-
-
-def test_a_service_override_is_added_edited_and_removed(admin: FlaskClient, clinic: Clinic) -> None:
-    infusion = service(clinic, "infusion")
-    url = f"/dashboard/settings/instructions/services/{infusion.id}"
-    assert "Bring your medication list." in admin.get(url).get_data(as_text=True)  # starts from the default
-    assert admin.post(url, data={**INSTRUCTIONS, "fasting_hours": "8"}).status_code == 303
-    db.session.rollback()
-    override = db.session.scalar(select(PrevisitInstructions).filter_by(clinic_id=clinic.id, service_id=infusion.id))
-    assert (override.fasting_hours, override.clear_liquids_hours) == (8, 4)
-    assert default_instructions(clinic).fasting_hours == 6
-    assert admin.post(url, data={**INSTRUCTIONS, "fasting_hours": "10"}).status_code == 303
-    assert fresh(PrevisitInstructions, override.id).fasting_hours == 10
-    assert admin.post(url + "/delete").status_code == 303
-    assert count(PrevisitInstructions, clinic_id=clinic.id) == 1
-    assert [e.details["service_id"] for e in events("settings_instructions_override_added")] == [infusion.id]
-    assert len(events("settings_instructions_changed")) == 1
-    assert len(events("settings_instructions_override_removed")) == 1
 
 
 def test_another_clinics_records_are_not_found(signed_in: Any, make_clinic: Any) -> None:

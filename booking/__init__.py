@@ -67,6 +67,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, cli: bool = True) -
 
     from booking import api, auth, dashboard, errors, manage, public
     from booking.auth.sessions import init_idle_timeout
+    from booking.i18n import init_i18n
     from booking.queries import calendar_version  # noqa: F401  (keeps availability caches honest)
     from booking.security import init_security_headers
     from booking.templating import register_filters
@@ -76,6 +77,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, cli: bool = True) -
     app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
+    init_i18n(app)
     init_idle_timeout(app)
     csrf.exempt(api.bp)  # read-only JSON, no cookies needed
     errors.register(app)

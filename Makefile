@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := booking
 
-.PHONY: run test test-thorough lint test-postgres browser-deps migrate outbox clean bench bench-growth bench-deps
+.PHONY: run test test-thorough lint translations messages test-postgres browser-deps migrate outbox clean bench bench-growth bench-deps
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,17 @@ $(BIN)/activate:
 $(VENV)/.installed: $(BIN)/activate requirements.txt
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
 	touch $@
+
+# The translation catalogues, compiled (booking/translations/<lang>/LC_MESSAGES/messages.mo).
+CATALOGUES := $(wildcard booking/translations/*/LC_MESSAGES/messages.po)
+translations: $(VENV)/.installed $(CATALOGUES:.po=.mo)
+%.mo: %.po
+	$(BIN)/pybabel compile -q -i $< -o $@
+
+## make messages: extract patient-facing text into messages.pot and merge it into each catalogue
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --no-location --sort-output -o booking/translations/messages.pot .
+	$(BIN)/pybabel update -i booking/translations/messages.pot -d booking/translations --no-fuzzy-matching
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
@@ -25,17 +36,17 @@ instance/config.py:
 	$(PYTHON) -c "import secrets; print('SECRET_KEY = ' + repr(secrets.token_hex(32))); print('# The local demo is served over plain http://127.0.0.1'); print('SESSION_COOKIE_SECURE = False')" > $@
 
 ## make run: install, migrate the SQLite database in instance/, load the demo, serve on :5000
-run: $(VENV)/.installed instance/config.py
+run: $(VENV)/.installed translations instance/config.py
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## make test: install (with test tools and Debian's chromium), lint, and run every test
-test: $(VENV)/.installed-dev browser-deps lint
+test: $(VENV)/.installed-dev translations browser-deps lint
 	$(BIN)/pytest
 
 ## make test-thorough: every test again with many more Hypothesis examples (the `thorough` profile, tests/hypothesis_profiles.py)
-test-thorough: $(VENV)/.installed-dev browser-deps
+test-thorough: $(VENV)/.installed-dev translations browser-deps
 	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest
 
 ## make lint: ruff (lint and import order) and mypy (strict on the pure rules and queries)
@@ -43,7 +54,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
 ## make test-postgres: the database tests again, on PostgreSQL
-test-postgres: $(VENV)/.installed-dev
+test-postgres: $(VENV)/.installed-dev translations
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/pytest -m db
 
 # Browser tests drive Debian's chromium; Playwright never downloads a browser.
@@ -57,7 +68,7 @@ browser-deps:
 	fi
 
 ## make outbox: run the mail worker (see README for cron and systemd)
-outbox: $(VENV)/.installed instance/config.py
+outbox: $(VENV)/.installed translations instance/config.py
 	$(BIN)/flask outbox work
 
 ## make bench: benchmarks (bench/README.md). SCALE=10000 (or SCALES=10000,100000), DB=sqlite,postgres,

@@ -68,6 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, cli: bool = True) -
     from booking import api, auth, dashboard, manage, public
     from booking.auth.sessions import init_sessions
     from booking.error_pages import init_error_pages
+    from booking.i18n import init_i18n
     from booking.input_guard import init_input_guard
     from booking.queries.calendar_version import init_calendar_versions
     from booking.security import init_security_headers
@@ -79,6 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, cli: bool = True) -
     app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
+    init_i18n(app)
     init_sessions(app)
     csrf.exempt(api.bp)  # read-only JSON, no cookies needed
     init_error_pages(app)

@@ -92,6 +92,8 @@ def app(database_url: str, config_overrides: dict[str, Any]) -> Iterator[Flask]:
         # Tests hold an app context open, which requests then share; in production
         # each request has its own. Drop Flask-Login's per-context cache to match.
         g.pop("_login_user", None)
+        g.pop("_flask_babel", None)  # Flask-Babel's locale
+        g.pop("page_language", None)
 
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_cached_user)
 

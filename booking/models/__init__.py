@@ -21,6 +21,7 @@ from booking.models.clinic import (
     ServiceKind,
     ServiceMode,
 )
+from booking.models.language import Language
 from booking.models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from booking.models.patient import (
     Answer,
@@ -49,6 +50,7 @@ __all__ = [
     "Clinic",
     "Closure",
     "Concern",
+    "Language",
     "ManageToken",
     "Membership",
     "MessageKind",

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.models.base import Base, UTCDateTime, str_enum, utcnow
+from booking.models.language import Language
 
 
 class Patient(Base):
@@ -37,6 +38,10 @@ class Patient(Base):
     email: Mapped[str] = mapped_column(String(254))
     phone: Mapped[str] = mapped_column(String(20))  # E.164
     date_of_birth: Mapped[date | None] = mapped_column(Date)
+    # Every message to the patient is written in this language.
+    language: Mapped[Language] = mapped_column(
+        str_enum(Language, "patient_language", length=8, constrained=False), default=Language.EN
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -111,6 +116,10 @@ class ConsultationRequest(Base):
     medications: Mapped[str] = mapped_column(Text, default="")
     support_person: Mapped[Answer] = mapped_column(str_enum(Answer, "support_person_answer"))
     call_me: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The language the form was filled in; the acknowledgment and later messages use it.
+    language: Mapped[Language] = mapped_column(
+        str_enum(Language, "request_language", length=8, constrained=False), default=Language.EN
+    )
     consent_privacy: Mapped[bool] = mapped_column(Boolean)
     consent_email: Mapped[bool] = mapped_column(Boolean)
     consent_phone: Mapped[bool] = mapped_column(Boolean)

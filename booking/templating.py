@@ -16,6 +16,9 @@ from babel.dates import format_date
 from babel.dates import format_time as babel_time
 from flask import Flask
 
+from booking.domain.languages import formatting_locale
+from booking.i18n import current_language
+
 if TYPE_CHECKING:
     from booking.models import Clinic
 
@@ -68,13 +71,19 @@ def _date_in(day: date, pattern: str, locale: str) -> str:
     return _plain(format_date(day, format=pattern, locale=locale))
 
 
+def clinic_locale(clinic: Clinic) -> str:
+    """The Babel locale for `clinic`'s dates and times in the language being rendered
+    (a page's, or a message's under `force_locale`): en_US + Spanish gives es_US."""
+    return formatting_locale(clinic.locale, current_language())
+
+
 def at_clinic(value: datetime | date, clinic: Clinic, part: str) -> str:
-    """An instant (or a date) as `clinic` shows it, in its zone and locale.
+    """An instant (or a date) as `clinic` shows it, in its zone and locale, in the reader's language.
 
     `part` is "time" ("9:30 AM"), "date" ("Tuesday, March 3, 2026"), "short_date"
     ("Tue, Mar 3") or "stamp" ("2026-03-03 09:30"). A date is shown as it is.
     """
-    locale = clinic.locale
+    locale = clinic_locale(clinic)
     local = value.astimezone(clinic.zone) if isinstance(value, datetime) else None
     if part == "time" and local is not None:
         return _clock_time(local.hour, local.minute, locale)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from booking.domain.errors import DomainError
-from booking.models import AuditAction, ConsultationRequest, RequestStatus
+from booking.models import AuditAction, ConsultationRequest, RequestStatus, ReviewDecision
 
 S = RequestStatus
 
@@ -36,10 +36,18 @@ class IllegalTransition(DomainError):
         self.wanted = wanted
 
 
+# Moves that let a request go ahead towards a booking.
+_GOING_AHEAD = frozenset({S.NEW, S.SCHEDULED})
+
+
 def can_move(request: ConsultationRequest, to: RequestStatus) -> bool:
-    """True if `request` may move to `to`."""
-    if to is S.NEW and request.needs_clinician_review and request.review_decision is None:
-        return False  # only a clinician's clearance lets a flagged request go ahead
+    """True if `request` may move to `to`.
+
+    A flagged request goes ahead (back to new, or scheduled, by whatever path,
+    e.g. through "contacted") only once a clinician has cleared it.
+    """
+    if to in _GOING_AHEAD and request.needs_clinician_review and request.review_decision is not ReviewDecision.CLEARED:
+        return False
     return to in TRANSITIONS[request.status]
 
 

@@ -99,6 +99,27 @@ def test_flagged_request_waits_for_a_clinician(clinic: Clinic, make_request: Any
     assert AuditAction.REQUEST_REVIEWED in actions(clinic.id)
 
 
+def test_a_flagged_request_cannot_be_scheduled_through_contacted(
+    clinic: Clinic, make_request: Any, signed_in: Any
+) -> None:
+    start = local(clinic, days_ahead(clinic, 2), 9)
+    item = make_request(clinic, start, flagged=True)
+    desk = signed_in(clinic)
+    # Calling the patient is fine; booking them before a clinician cleared them is not.
+    assert desk.post(f"/dashboard/requests/{item.id}/status", data={"status": "contacted"}).status_code == 303
+    assert desk.post(f"/dashboard/requests/{item.id}/schedule", data={"start": start.isoformat()}).status_code == 409
+    clinician = signed_in(clinic, role=Role.CLINICIAN)
+    assert clinician.post(f"/dashboard/requests/{item.id}/review", data={"decision": "needs_call"}).status_code == 303
+    assert desk.post(f"/dashboard/requests/{item.id}/schedule", data={"start": start.isoformat()}).status_code == 409
+    db.session.expire_all()
+    assert db.session.get(ConsultationRequest, item.id).status is RequestStatus.CONTACTED
+    assert db.session.scalars(select(Appointment)).all() == []
+    assert clinician.post(f"/dashboard/requests/{item.id}/review", data={"decision": "cleared"}).status_code == 303
+    assert desk.post(f"/dashboard/requests/{item.id}/schedule", data={"start": start.isoformat()}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(ConsultationRequest, item.id).status is RequestStatus.SCHEDULED
+
+
 def test_illegal_request_moves_are_refused(clinic: Clinic, make_request: Any, signed_in: Any) -> None:
     item = make_request(clinic)
     client = signed_in(clinic)

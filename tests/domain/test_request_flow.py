@@ -104,10 +104,5 @@ def test_without_a_decision_a_flagged_request_never_goes_back_to_new() -> None:
     assert S.NEW not in _reachable(request(S.NEEDS_REVIEW, flagged=True), set(RequestStatus))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="booking/domain/request_flow.py TRANSITIONS: NEEDS_REVIEW -> CONTACTED -> SCHEDULED lets a flagged "
-    "request be scheduled without a clinician's decision, although the comment says it cannot be until cleared",
-)
 def test_without_a_decision_a_flagged_request_cannot_be_scheduled_by_any_path() -> None:
     assert S.SCHEDULED not in _reachable(request(S.NEEDS_REVIEW, flagged=True), set(RequestStatus))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from math import gcd
 from zoneinfo import ZoneInfo
 
@@ -44,8 +44,10 @@ def build_grid(
         eight = local_instant(day, time(8), zone)
         assert eight is not None
         starts, ends = [eight], [eight + timedelta(hours=10)]
-    top = min(starts).astimezone(zone).replace(minute=0, second=0, microsecond=0)
-    bottom = max(ends)
+    # Rows are counted and placed in real (UTC) time: datetimes that share a local
+    # zone subtract and add on the wall clock, which is wrong on the days it changes.
+    top = min(starts).astimezone(zone).replace(minute=0, second=0, microsecond=0).astimezone(timezone.utc)
+    bottom = max(ends).astimezone(timezone.utc)
     unit = 30
     for e in entries:
         a = e.appointment
@@ -68,7 +70,8 @@ def build_grid(
             _place(column, first + service_rows, recovery_rows, Cell("recovery", recovery_rows, e))
     grid = Grid(chairs)
     for i in range(count):
-        grid.rows.append((top + timedelta(minutes=i * unit), [cells[c.id][i] for c in chairs]))
+        moment = (top + timedelta(minutes=i * unit)).astimezone(zone)
+        grid.rows.append((moment, [cells[c.id][i] for c in chairs]))
     return grid
 
 

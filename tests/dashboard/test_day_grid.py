@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-import pytest
-
 from booking.dashboard.day_grid import Cell, Grid, build_grid
 from booking.models import Appointment, Chair, OpeningHours, Patient, Service
 from booking.queries.schedule import Entry
@@ -144,11 +142,6 @@ def test_an_ordinary_day_on_which_the_clocks_change_overnight() -> None:
     assert kinds(grid, 0)[2:4] == ["appt", "skip"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="booking/dashboard/day_grid.py:56 and :71 count and label rows on the wall clock (aware datetimes in "
-    "one zone subtract and add as wall time) while appointments are placed in real time",
-)
 def test_spring_forward_inside_the_hours_has_no_rows_for_the_skipped_hour() -> None:
     # Open 01:00 CST to 05:00 CDT: three real hours; 02:00-03:00 never happens.
     sunday = date(2026, 3, 8)
@@ -158,11 +151,6 @@ def test_spring_forward_inside_the_hours_has_no_rows_for_the_skipped_hour() -> N
     assert kinds(grid, 0)[4:] == ["appt", "skip"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="booking/dashboard/day_grid.py:56 and :71: on a fall-back day the repeated hour gets no rows and an "
-    "appointment in the last real hour falls off the grid",
-)
 def test_fall_back_inside_the_hours_shows_the_repeated_hour_twice() -> None:
     # Open 00:00 CDT to 04:00 CST: five real hours; 01:00-02:00 happens twice.
     sunday = date(2026, 11, 1)

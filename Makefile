@@ -52,6 +52,7 @@ test-thorough: $(VENV)/.installed-dev translations browser-deps
 ## make lint: ruff (lint and import order) and mypy (strict on the pure rules and queries)
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 ## make test-postgres: the database tests again, on PostgreSQL
 test-postgres: $(VENV)/.installed-dev translations

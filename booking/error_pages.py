@@ -37,14 +37,14 @@ UNSTORABLE = (
 )
 
 
-def _render(status: int) -> tuple[object, int]:
+def _render(status: int) -> tuple[Response | str, int]:
     title, text = _MESSAGES.get(status, _MESSAGES[400])
     if request.path.startswith("/api/"):
         return jsonify(error={"status": status, "message": title}), status
     return render_template("errors/error.html", title=title, text=text, status=status), status
 
 
-def _unreadable(reason: tuple[str, str], field: str | None = None) -> tuple[object, int]:
+def _unreadable(reason: tuple[str, str], field: str | None = None) -> tuple[Response | str, int]:
     """A 400 in the API's error format under /api/ (naming the argument), else the error page."""
     brief, text = reason
     if request.path.startswith("/api/"):
@@ -59,7 +59,7 @@ def init_error_pages(app: Flask) -> None:
     """Install the handlers."""
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError) -> tuple[object, int]:
+    def csrf_error(error: CSRFError) -> tuple[Response | str, int]:
         if request.endpoint == "public.request_form" and request.view_args:
             from booking.public.views import render_after_csrf_failure
 
@@ -67,20 +67,22 @@ def init_error_pages(app: Flask) -> None:
         return render_template("errors/csrf.html"), 400
 
     @app.errorhandler(UnreadableInput)
-    def unreadable_input(error: UnreadableInput) -> tuple[object, int]:
+    def unreadable_input(error: UnreadableInput) -> tuple[Response | str, int]:
         return _unreadable(UNREADABLE, error.field)
 
     @app.errorhandler(DataError)
-    def refused_by_the_database(error: DataError) -> tuple[object, int]:
+    def refused_by_the_database(error: DataError) -> tuple[Response | str, int]:
         # The last line behind booking.input_guard: a value the database cannot take
         # (out of range, wrong form) is the request's fault, not a 500. Logged all the
         # same, since the guard or a form should have stopped it first.
         db.session.rollback()
-        current_app.logger.error("The database refused a value from %s %s: %s", request.method, request.path, error.orig)
+        # The error's class and SQLSTATE only: the database's text may quote the value, a patient's.
+        current_app.logger.error("The database refused a value from %s %s: %s %s", request.method, request.path,
+                                 type(error.orig).__name__, getattr(error.orig, "sqlstate", ""))
         return _unreadable(UNSTORABLE)
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[object, int]:
+    def http_error(error: HTTPException) -> tuple[Response | str, int]:
         return _render(error.code or 500)
 
     @app.errorhandler(429)
@@ -92,5 +94,5 @@ def init_error_pages(app: Flask) -> None:
         return response
 
     @app.errorhandler(500)
-    def server_error(error: Exception) -> tuple[object, int]:
+    def server_error(error: Exception) -> tuple[Response | str, int]:
         return _render(500)

@@ -52,12 +52,14 @@ def inject() -> dict[str, Any]:
 
 def current_clinic() -> Clinic:
     """The clinic the signed-in staff member is working in."""
-    return g.clinic  # type: ignore[no-any-return]
+    clinic: Clinic = g.clinic
+    return clinic
 
 
 def current_role() -> Role:
     """Their role there."""
-    return g.role  # type: ignore[no-any-return]
+    role: Role = g.role
+    return role
 
 
 def actor_id() -> int:
@@ -85,7 +87,7 @@ def scoped_or_404(model: type[M], record_id: int) -> M:
     if not 0 < record_id <= MAX_ID:  # a posted id no row can have
         abort(404)
     record = db.session.scalar(
-        select(model).where(model.clinic_id == g.clinic.id, model.id == record_id)  # type: ignore[attr-defined]
+        select(model).where(model.clinic_id == g.clinic.id, model.id == record_id)  # type: ignore[attr-defined, arg-type]
     )
     if record is None:
         abort(404)

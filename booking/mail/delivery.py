@@ -200,10 +200,11 @@ def deliver_due(limit: int = 1000, stop: threading.Event | None = None) -> Deliv
             except OSError as error:  # smtplib's errors and socket timeouts are OSErrors
                 log.warning("outbox message %s not sent: %s", row.id, _describe(error))
                 db.session.rollback()  # drops the unsent link's token
-                row = db.session.get(OutboxMessage, row.id, with_for_update={"skip_locked": True})
-                if row is None or row.status is not OutboxStatus.PENDING:
+                relocked = db.session.get(OutboxMessage, row.id, with_for_update={"skip_locked": True})
+                if relocked is None or relocked.status is not OutboxStatus.PENDING:
                     db.session.rollback()  # another worker has it now
                     break
+                row = relocked
                 if _record_failure(row, error, now):
                     report.failed += 1
                 else:

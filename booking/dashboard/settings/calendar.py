@@ -162,14 +162,15 @@ def settings_closure_add_dates() -> Response | tuple[str, int]:
     form = ClosureDatesForm(prefix="dates")
     if not form.validate_on_submit():
         return _render_closures(dates_form=form, status=INVALID)
-    closure = Closure(clinic_id=current_clinic().id, start_date=form.start_date.data,
-                      end_date=form.end_date.data, reason=form.reason.data or "")
+    first, last = form.start_date.data, form.end_date.data
+    assert first is not None and last is not None  # both required by the form
+    closure = Closure(clinic_id=current_clinic().id, start_date=first, end_date=last, reason=form.reason.data or "")
     db.session.add(closure)
     db.session.flush()
     record_change(AuditAction.SETTINGS_CLOSURE_ADDED, closure_id=closure.id,
-                  start_date=closure.start_date.isoformat(), end_date=closure.end_date.isoformat())
+                  start_date=first.isoformat(), end_date=last.isoformat())
     zone = current_clinic().zone
-    message = _added_message(day_bounds(form.start_date.data, zone).start, day_bounds(form.end_date.data, zone).end)
+    message = _added_message(day_bounds(first, zone).start, day_bounds(last, zone).end)
     db.session.commit()
     return back_to("settings_closures", message)
 

@@ -19,7 +19,7 @@ $(VENV)/.installed: $(BIN)/activate requirements.txt
 CATALOGUES := $(wildcard booking/translations/*/LC_MESSAGES/messages.po)
 translations: $(VENV)/.installed $(CATALOGUES:.po=.mo)
 %.mo: %.po
-	$(BIN)/pybabel compile -q -i $< -o $@
+	$(BIN)/pybabel compile -i $< -o $@
 
 ## make messages: extract patient-facing text into messages.pot and merge it into each catalogue
 messages: $(VENV)/.installed

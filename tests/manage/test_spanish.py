@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Clinic, Language, Patient, utcnow
 from booking.operations.patient_actions import cancel
-from tests.support.clinic_time import days_ahead
+from tests.support.clinic_time import days_ahead, local
 from tests.support.manage import link_for
 from tests.support.spanish import english_left, page_language, visible_text
 
@@ -29,7 +29,9 @@ def spanish(appt: Appointment) -> Appointment:
 def assert_spanish(page: str, clinic: Clinic) -> str:
     assert page_language(page) == "es"
     assert english_left(page, (clinic.name, clinic.address)) == []
-    return visible_text(page)
+    text = visible_text(page)
+    assert "m.." not in text  # "a.m." ends a sentence without a second period
+    return text
 
 
 def test_a_spanish_patients_page_opens_in_spanish(
@@ -40,7 +42,7 @@ def test_a_spanish_patients_page_opens_in_spanish(
     text = assert_spanish(page, clinic)
     day = format_date(days_ahead(clinic, 3), "full", locale="es_US")  # e.g. "martes, 3 de marzo de 2026"
     assert f"{day}, de 10:00 a.m. a 11:00 a.m." in text
-    assert f"Hora límite para comer: 4:00 a.m. del {day}. Hora límite para líquidos claros: 8:00 a.m." in text
+    assert f"Hora límite para comer: 4:00 a.m. del {day}. Hora límite para líquidos claros: 8:00 a.m. del mismo día." in text
     assert "Hola, Robin. Esta es su cita en Lakeside Infusions." in text
     assert "Por favor, confirme que vendrá." in text
     assert "Hora aproximada para recogerle: 11:45 a.m." in text
@@ -114,3 +116,21 @@ def test_a_bad_link_in_spanish(client: FlaskClient, make_clinic: Callable[..., C
 def test_a_new_link_for_a_spanish_patient(client: FlaskClient, clinic: Clinic, spanish: Appointment) -> None:
     # Every link opens in Spanish, not only the first one.
     assert page_language(client.get(link_for(spanish)).get_data(as_text=True)) == "es"
+
+
+def test_moving_the_appointment_answers_in_spanish(
+    client: FlaskClient, clinic: Clinic, spanish: Appointment, url: str
+) -> None:
+    clinic.patients_can_rebook = True
+    db.session.commit()
+    day = format_date(days_ahead(clinic, 5), "full", locale="es_US")
+    closed = local(clinic, days_ahead(clinic, 5), 3)
+    refused = client.post(f"{url}/reschedule", data={"times": closed.isoformat()})
+    assert refused.status_code == 409
+    text = assert_spanish(refused.get_data(as_text=True), clinic)
+    assert f"Lo sentimos, este horario ya no está libre ({day}, 3:00 a.m.). Elija otro." in text
+    assert "Horarios libres más cercanos:" in text
+    moved = client.post(f"{url}/reschedule", data={"times": local(clinic, days_ahead(clinic, 5), 9).isoformat()})
+    assert moved.status_code == 303
+    page = client.get(moved.headers["Location"]).get_data(as_text=True)
+    assert f"Su nueva cita: {day}, 9:00 a.m. (le enviamos" in assert_spanish(page, clinic)

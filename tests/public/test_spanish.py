@@ -27,7 +27,7 @@ from booking.models import (
 )
 from booking.operations.booking import Booker
 from booking.operations.scheduling import schedule_request
-from tests.support.clinic_time import days_ahead
+from tests.support.clinic_time import days_ahead, local
 from tests.support.request_form import form_data
 from tests.support.sign_in import login
 from tests.support.spanish import english_left, page_language, visible_text
@@ -38,7 +38,9 @@ def assert_spanish(page: str, clinic: Clinic | None = None) -> str:
     assert page_language(page) == "es"
     allowed = (clinic.name, clinic.address) if clinic else ()
     assert english_left(page, allowed) == []
-    return visible_text(page)
+    text = visible_text(page)
+    assert "m.." not in text  # "a.m." ends a sentence without a second period
+    return text
 
 
 def stored_request(clinic: Clinic) -> ConsultationRequest:
@@ -93,6 +95,16 @@ def test_the_form_with_errors_in_spanish(client: FlaskClient, make_clinic: Any) 
         "Para enviar una solicitud, debe aceptar el aviso de privacidad.",
     ):
         assert message in text
+
+
+def test_a_time_no_longer_free_in_spanish(client: FlaskClient, make_clinic: Any) -> None:
+    clinic: Clinic = make_clinic()
+    night = local(clinic, days_ahead(clinic, 1), 3)  # the clinic is closed at 03:00
+    response = client.post(f"/{clinic.slug}/request?lang=es", data=form_data(clinic, preferred_times=[night.isoformat()]))
+    assert response.status_code == 409
+    day = format_date(days_ahead(clinic, 1), "full", locale="es_US")
+    text = assert_spanish(response.get_data(as_text=True), clinic)
+    assert f"Lo sentimos, este horario ya no está disponible ({day}, 3:00 a.m.). Elija otro." in text
 
 
 def test_the_received_page_in_spanish(client: FlaskClient, make_clinic: Any) -> None:
@@ -180,3 +192,10 @@ def test_the_dashboard_stays_english_for_a_spanish_browser(app: Flask, make_clin
         page = response.get_data(as_text=True)
         assert page_language(page) == "en", path
         assert not re.search(r"\b(lunes|martes|miércoles|jueves|viernes|sábado|domingo)\b", page), path
+
+
+def test_wtforms_own_messages_come_in_spanish_too(client: FlaskClient, make_clinic: Any) -> None:
+    clinic: Clinic = make_clinic()
+    response = client.post(f"/{clinic.slug}/request?lang=es", data=form_data(clinic, medications="x" * 2001))
+    assert response.status_code == 422
+    assert "El campo no puede tener más de 2000 caracteres." in assert_spanish(response.get_data(as_text=True))

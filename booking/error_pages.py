@@ -57,7 +57,7 @@ def _render(status: int) -> tuple[object, int]:
     return render_template("errors/error.html", title=title, text=text, status=status), status
 
 
-def _unreadable(reason: tuple[str, object], field: str | None = None) -> tuple[object, int]:
+def _unreadable(reason: tuple[str, str], field: str | None = None) -> tuple[Response | str, int]:
     """A 400 in the API's error format under /api/ (naming the argument), else the error page."""
     brief, text = reason
     if request.path.startswith("/api/"):

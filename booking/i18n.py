@@ -14,6 +14,7 @@ on to the next address, so a browser that blocks the cookie keeps its language.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, Response, g, has_request_context, request, url_for
@@ -37,7 +38,7 @@ class _LazyText(LazyString):
     """
 
     @property
-    def __html__(self) -> None:  # type: ignore[override]
+    def __html__(self) -> None:
         raise AttributeError("__html__")
 
 
@@ -99,13 +100,13 @@ def url_in_language(language: Language) -> str:
     return "?" + urlencode({**request.args.to_dict(), "lang": language.value})
 
 
-def asked_language() -> dict[str, str]:
+def asked_language() -> dict[str, Any]:
     """`{"lang": ...}` if this address asked for a language, for a redirect to carry on."""
     asked = Language.parse(request.args.get("lang"))
     return {"lang": asked.value} if asked is not None else {}
 
 
-def form_action(endpoint: str, **values: object) -> str:
+def form_action(endpoint: str, **values: Any) -> str:
     """The URL a form on this page posts to, carrying `?lang=` if this page's address did.
 
     The answer (errors, the stored request, the next page) is then in the language

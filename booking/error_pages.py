@@ -44,13 +44,7 @@ UNSTORABLE = (
 )
 
 
-def _in_english(text: object) -> str:
-    """A lazy text read in English, for the API's answers."""
-    with force_locale(DEFAULT_LANGUAGE.value):
-        return str(text)
-
-
-def _render(status: int) -> tuple[object, int]:
+def _render(status: int) -> tuple[Response | str, int]:
     title, text = _MESSAGES.get(status, _MESSAGES[400])
     if request.path.startswith("/api/"):
         return jsonify(error={"status": status, "message": _in_english(title)}), status
@@ -66,6 +60,12 @@ def _unreadable(reason: tuple[str, str], field: str | None = None) -> tuple[Resp
             body["field"] = field
         return jsonify(error=body), 400
     return render_template("errors/error.html", title=UNREADABLE_TITLE, text=text, status=400), 400
+
+
+def _in_english(text: object) -> str:
+    """A lazy text read in English, for the API's answers."""
+    with force_locale(DEFAULT_LANGUAGE.value):
+        return str(text)
 
 
 def init_error_pages(app: Flask) -> None:

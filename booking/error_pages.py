@@ -4,43 +4,50 @@ from __future__ import annotations
 import time
 
 from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask_babel import force_locale
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from booking.domain.languages import DEFAULT_LANGUAGE
 from booking.extensions import db, limiter
+from booking.i18n import lazy_text as _l
 from booking.input_guard import UnreadableInput
 
+# Pages in the reader's language (lazy texts); the API's messages stay English.
 _MESSAGES = {
-    400: ("Something was wrong with that request", "Please go back and try again."),
-    404: ("Page not found", "The page you asked for does not exist. Check the address, or start from the list of clinics."),
-    405: ("Not allowed", "That action is not available here."),
-    413: ("Too much information", "What you sent was larger than we accept. Please shorten long answers and try again."),
-    429: ("Please wait a moment", "We received several requests from your connection in a short time. "
-          "Please wait a few minutes and try again, or call the clinic."),
-    500: ("Something went wrong on our side", "Please try again in a few minutes. If it keeps happening, call the clinic."),
+    400: (_l("Something was wrong with that request"), _l("Please go back and try again.")),
+    404: (_l("Page not found"),
+          _l("The page you asked for does not exist. Check the address, or start from the list of clinics.")),
+    405: (_l("Not allowed"), _l("That action is not available here.")),
+    413: (_l("Too much information"),
+          _l("What you sent was larger than we accept. Please shorten long answers and try again.")),
+    429: (_l("Please wait a moment"), _l("We received several requests from your connection in a short time. "
+                                         "Please wait a few minutes and try again, or call the clinic.")),
+    500: (_l("Something went wrong on our side"),
+          _l("Please try again in a few minutes. If it keeps happening, call the clinic.")),
 }
 # A request refused by booking.input_guard, and one with a value the database refused:
-# the reason in a few words (the API's message), then what the error page says.
-UNREADABLE_TITLE = "Something in what you sent could not be read"
+# the reason in a few words (the API's message, English), then what the error page says.
+UNREADABLE_TITLE = _l("Something in what you sent could not be read")
 UNREADABLE = (
     "it held a null character or bytes that are not UTF-8",
-    "It held a character we cannot accept (such as a null character) or text that is not valid "
-    "UTF-8, which a web browser never sends. Nothing was saved. Please go back, type it again, and "
-    "send it once more.",
+    _l("It held a character we cannot accept (such as a null character) or text that is not valid "
+       "UTF-8, which a web browser never sends. Nothing was saved. Please go back, type it again, and "
+       "send it once more."),
 )
 UNSTORABLE = (
     "it held a value we cannot store",
-    "It held a value we cannot store, such as a number far too large. Nothing was saved. Please go "
-    "back, check what you entered, and try again.",
+    _l("It held a value we cannot store, such as a number far too large. Nothing was saved. Please go "
+       "back, check what you entered, and try again."),
 )
 
 
 def _render(status: int) -> tuple[Response | str, int]:
     title, text = _MESSAGES.get(status, _MESSAGES[400])
     if request.path.startswith("/api/"):
-        return jsonify(error={"status": status, "message": title}), status
+        return jsonify(error={"status": status, "message": _in_english(title)}), status
     return render_template("errors/error.html", title=title, text=text, status=status), status
 
 
@@ -48,11 +55,17 @@ def _unreadable(reason: tuple[str, str], field: str | None = None) -> tuple[Resp
     """A 400 in the API's error format under /api/ (naming the argument), else the error page."""
     brief, text = reason
     if request.path.startswith("/api/"):
-        body: dict[str, object] = {"status": 400, "message": f"{UNREADABLE_TITLE}: {brief}."}
+        body: dict[str, object] = {"status": 400, "message": f"{_in_english(UNREADABLE_TITLE)}: {brief}."}
         if field:
             body["field"] = field
         return jsonify(error=body), 400
     return render_template("errors/error.html", title=UNREADABLE_TITLE, text=text, status=400), 400
+
+
+def _in_english(text: object) -> str:
+    """A lazy text read in English, for the API's answers."""
+    with force_locale(DEFAULT_LANGUAGE.value):
+        return str(text)
 
 
 def init_error_pages(app: Flask) -> None:

@@ -12,9 +12,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton, get_day_names
 from babel.dates import format_time as babel_time
 from flask import Flask
+from flask_babel import gettext
 
 from booking.domain.languages import formatting_locale
 from booking.i18n import current_language
@@ -50,13 +51,27 @@ def format_day(day: date | datetime, tz: str | None = None, locale: str = DEFAUL
 
 
 def format_times(moments: Iterable[datetime], tz: str, locale: str = DEFAULT_LOCALE) -> str:
-    """Instants as a sentence's list, e.g. "Tuesday, March 3, 2026 at 9:30 AM, Wednesday, ..."."""
-    return ", ".join(f"{format_day(m, tz, locale)} at {format_time(m, tz, locale)}" for m in moments)
+    """Instants as a sentence's list, e.g. "Tuesday, March 3, 2026 at 9:30 AM, Wednesday, ...".
+
+    The joining word is in the language being rendered, so pass the reader's
+    locale too (`clinic_locale(clinic)`): "martes, 3 de marzo de 2026 a las 9:30 a. m.".
+    """
+    return ", ".join(
+        gettext("%(day)s at %(time)s", day=format_day(m, tz, locale), time=format_time(m, tz, locale))
+        for m in moments
+    )
 
 
 def format_short_day(day: date, locale: str = DEFAULT_LOCALE) -> str:
-    """Compact date for a date strip, e.g. "Tue, Mar 3"."""
-    return _date_in(day, "EEE, MMM d", locale)
+    """Compact date for a date strip, e.g. "Tue, Mar 3" (en_US), "mar, 3 de mar" (es_US)."""
+    # A skeleton, not a pattern: each locale orders weekday, day and month its own way.
+    return _skeleton_date(day, "MMMEd", locale)
+
+
+def weekday_name(weekday: int, clinic: Clinic) -> str:
+    """The name of a weekday (0 is Monday) in the reader's language, capitalised to head a line."""
+    name: str = get_day_names("wide", context="stand-alone", locale=clinic_locale(clinic))[weekday]
+    return name[:1].upper() + name[1:]
 
 
 # Babel resolves the locale's patterns on every call; pages list the same few
@@ -69,6 +84,11 @@ def _clock_time(hour: int, minute: int, locale: str) -> str:
 @lru_cache(maxsize=4096)
 def _date_in(day: date, pattern: str, locale: str) -> str:
     return _plain(format_date(day, format=pattern, locale=locale))
+
+
+@lru_cache(maxsize=4096)
+def _skeleton_date(day: date, skeleton: str, locale: str) -> str:
+    return _plain(format_skeleton(skeleton, day, locale=locale))
 
 
 def clinic_locale(clinic: Clinic) -> str:
@@ -102,3 +122,4 @@ def init_template_filters(app: Flask) -> None:
     app.add_template_filter(at_clinic, "at_clinic")
     app.add_template_filter(format_time, "clinic_time")
     app.add_template_filter(format_day, "long_date")
+    app.jinja_env.globals["weekday_name"] = weekday_name

@@ -1,4 +1,8 @@
-"""WTForms validators shared by the forms: plain text, email and phone numbers."""
+"""WTForms validators shared by the forms: plain text, email and phone numbers.
+
+Messages are translated (lazily, or when the check runs): patients read them in their
+language, staff in English (the dashboard's pages are English).
+"""
 from __future__ import annotations
 
 import re
@@ -7,8 +11,11 @@ from datetime import date, datetime, timezone
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext, ngettext
 from wtforms import EmailField, Field, Form, StringField, TelField, ValidationError
 from wtforms.validators import DataRequired, Length
+
+from booking.i18n import lazy_text as _l
 
 # Dates anyone may type: far beyond any visit or birth, and far from the ends of Python's
 # calendar (days and weeks are stepped either side of a date, and local days become UTC).
@@ -38,7 +45,7 @@ class PlainText:
         if field.data is None:
             return
         if has_control_chars(field.data, multiline=self.multiline):
-            raise ValidationError("Please remove the special or invisible characters.")
+            raise ValidationError(gettext("Please remove the special or invisible characters."))
 
 
 class WithinCalendar:
@@ -46,7 +53,9 @@ class WithinCalendar:
 
     def __call__(self, form: Form, field: Field) -> None:
         if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
-            raise ValidationError(f"Enter a date between {FIRST_DAY.year} and {LAST_DAY.year}.")
+            raise ValidationError(
+                gettext("Enter a date between %(first)d and %(last)d.", first=FIRST_DAY.year, last=LAST_DAY.year)
+            )
 
 
 def strip(value: str | None) -> str | None:
@@ -62,7 +71,7 @@ class EmailAddress:
     too: mail readers would decode it in the To header.
     """
 
-    message = "Enter an email address like name@example.com."
+    message = _l("Enter an email address like name@example.com.")
 
     def __call__(self, form: Form, field: Field) -> None:
         if not field.data:
@@ -89,31 +98,31 @@ class PhoneNumber:
         try:
             number = phonenumbers.parse(field.data, region)
         except phonenumbers.NumberParseException as error:
-            raise ValidationError("Enter a phone number we can call, e.g. (312) 555-0142.") from error
+            raise ValidationError(gettext("Enter a phone number we can call, e.g. (312) 555-0142.")) from error
         if not phonenumbers.is_valid_number(number):
-            raise ValidationError("That phone number does not look valid. Please check it.")
+            raise ValidationError(gettext("That phone number does not look valid. Please check it."))
         field.data = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def name_field(label: str, required: str, whose: str = "The name") -> StringField:
-    """A person's name: 2 to 120 plain characters."""
+def name_field(label: object, required: object, too_long: object = None) -> StringField:
+    """A person's name: 2 to 120 plain characters.
+
+    `too_long` is the message for a name too short or too long, with `%(min)d` and `%(max)d`.
+    """
+    message = too_long or _l("The name should be %(min)d to %(max)d characters.")
     return StringField(
         label,
         filters=[strip],
-        validators=[
-            DataRequired(required),
-            Length(min=2, max=120, message=f"{whose} should be 2 to 120 characters."),
-            PlainText(),
-        ],
+        validators=[DataRequired(required), Length(min=2, max=120, message=message), PlainText()],
     )
 
 
-def phone_field(label: str, required: str) -> TelField:
+def phone_field(label: object, required: object) -> TelField:
     """A phone number, stored in E.164 (read in the form's `phone_region`)."""
     return TelField(label, filters=[strip], validators=[DataRequired(required), Length(max=32), PlainText(), PhoneNumber()])
 
 
-def email_field(label: str, required: str | None = None) -> EmailField:
+def email_field(label: object, required: object = None) -> EmailField:
     """An email address, normalised; optional when `required` is None."""
     first = [DataRequired(required)] if required else []
     return EmailField(label, filters=[strip], validators=[*first, Length(max=254), PlainText(), EmailAddress()])
@@ -137,11 +146,11 @@ def chosen_times(values: list[str] | None, most: int) -> list[datetime]:
     """
     unique = list(dict.fromkeys(v for v in values or [] if v))
     if len(unique) > most:
-        raise ValidationError(f"Choose at most {most} times.")
+        raise ValidationError(ngettext("Choose at most %(num)d time.", "Choose at most %(num)d times.", most))
     times = []
     for value in unique:
         try:
             times.append(parse_instant(value))
         except ValueError as error:
-            raise ValidationError("One of the chosen times was not understood.") from error
+            raise ValidationError(gettext("One of the chosen times was not understood.")) from error
     return times

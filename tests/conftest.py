@@ -94,6 +94,7 @@ def app(database_url: str, config_overrides: dict[str, Any]) -> Iterator[Flask]:
         g.pop("_login_user", None)
         g.pop("_flask_babel", None)  # Flask-Babel's locale
         g.pop("page_language", None)
+        g.pop("preferred_language", None)
 
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_cached_user)
 

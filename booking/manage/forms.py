@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField
 from wtforms.validators import ValidationError
 
+from booking.i18n import lazy_text as _l
 from booking.operations.patient_actions import MAX_TIMES, DriverDetails
 from booking.validators import chosen_times, email_field, name_field, phone_field
 
@@ -14,11 +15,11 @@ from booking.validators import chosen_times, email_field, name_field, phone_fiel
 class DriverForm(FlaskForm):
     """Who drives the patient home, and whether the clinic may email them the pickup time."""
 
-    name = name_field("Driver's or support person's name", "Enter your driver's name.")
-    phone = phone_field("Their phone number", "Enter your driver's phone number.")
-    email = email_field("Their email (optional)")
-    may_email = BooleanField("Send my driver a note with the pickup time")
-    confirmed = BooleanField("My driver is confirmed: they know the day and time and will take me home")
+    name = name_field(_l("Driver's or support person's name"), _l("Enter your driver's name."))
+    phone = phone_field(_l("Their phone number"), _l("Enter your driver's phone number."))
+    email = email_field(_l("Their email (optional)"))
+    may_email = BooleanField(_l("Send my driver a note with the pickup time"))
+    confirmed = BooleanField(_l("My driver is confirmed: they know the day and time and will take me home"))
 
     def __init__(self, *args: object, phone_region: str = "US", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -27,7 +28,7 @@ class DriverForm(FlaskForm):
     def validate_may_email(self, field: BooleanField) -> None:
         """A note needs an address to go to."""
         if field.data and not self.email.data:
-            raise ValidationError("Enter your driver's email address, or untick this box.")
+            raise ValidationError(_l("Enter your driver's email address, or untick this box."))
 
     def details(self) -> DriverDetails:
         """The validated answers as the domain wants them."""
@@ -43,7 +44,7 @@ class DriverForm(FlaskForm):
 class RescheduleForm(FlaskForm):
     """Up to three other times, as ISO 8601 with an offset."""
 
-    times = SelectMultipleField("Times that suit you", validate_choice=False)
+    times = SelectMultipleField(_l("Times that suit you"), validate_choice=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -52,6 +53,6 @@ class RescheduleForm(FlaskForm):
     def validate_times(self, field: SelectMultipleField) -> None:
         """One to three well-formed times."""
         if not any(field.data or []):
-            raise ValidationError("Choose at least one time.")
+            raise ValidationError(_l("Choose at least one time."))
         chosen = chosen_times(field.data, MAX_TIMES)
         self.chosen = chosen

@@ -18,6 +18,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext, ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
@@ -25,6 +26,7 @@ from booking.domain.availability import Slot, starts_by_day
 from booking.domain.preparation import fasting_times
 from booking.extensions import db, limiter
 from booking.forms import ActionForm
+from booking.i18n import asked_language, prefer_language
 from booking.mail.calendar import appointment_ics
 from booking.manage import bp
 from booking.manage.forms import DriverForm, RescheduleForm
@@ -53,7 +55,7 @@ from booking.operations.patient_actions import (
 )
 from booking.queries.instructions import instructions_for
 from booking.queries.manage_links import appointment_for_token
-from booking.templating import format_times
+from booking.templating import clinic_locale, format_times
 
 
 def _rate_limit() -> str:
@@ -77,17 +79,28 @@ def private_headers(response: Response) -> Response:
 def csrf_failed(error: CSRFError) -> tuple[str, int]:
     """An expired or missing form token: nothing changed, try again from the page."""
     token = (request.view_args or {}).get("token", "")
+    appointment = appointment_for_token(token, utcnow()) if token else None
+    patient = db.session.get(Patient, appointment.patient_id) if appointment is not None else None
+    if patient is not None:
+        prefer_language(patient.language)
     return render_template("manage/csrf.html", token=token), 400
 
 
 def _load(token: str) -> tuple[Clinic, Appointment]:
-    """The clinic and appointment for a valid token, else the one "not valid" page."""
+    """The clinic and appointment for a valid token, else the one "not valid" page.
+
+    The page then opens in the patient's language, unless `?lang=` or the switcher's
+    cookie asks for another.
+    """
     appointment = appointment_for_token(token, utcnow())
     if appointment is None:
         # The same page whatever the reason: it must not tell whether an appointment exists.
         abort(make_response(render_template("manage/invalid.html"), 404))
     clinic = db.session.get(Clinic, appointment.clinic_id)
     assert clinic is not None
+    patient = db.session.get(Patient, appointment.patient_id)
+    if patient is not None:
+        prefer_language(patient.language)
     return clinic, appointment
 
 
@@ -98,7 +111,7 @@ def _service(appointment: Appointment) -> Service:
 
 
 def _call_us(clinic: Clinic) -> str:
-    return f"Please call {clinic.name} on {clinic.phone}."
+    return gettext("Please call %(clinic)s on %(phone)s.", clinic=clinic.name, phone=clinic.phone)
 
 
 def _page(
@@ -161,7 +174,7 @@ def _refused(token: str, clinic: Clinic, appointment: Appointment, reason: objec
 
 
 def _back(token: str, anchor: str | None = None) -> Response:
-    return redirect(url_for("manage.appointment", token=token, _anchor=anchor), 303)
+    return redirect(url_for("manage.appointment", token=token, _anchor=anchor, **asked_language()), 303)
 
 
 @bp.get("/<token>")
@@ -182,7 +195,8 @@ def confirm_attendance(token: str) -> Response | tuple[str, int]:
     except PatientActionRefused as error:
         return _refused(token, clinic, appt, error)
     db.session.commit()
-    flash("Thank you: your appointment is confirmed." if changed else "You had already confirmed this appointment.")
+    flash(gettext("Thank you: your appointment is confirmed.") if changed
+          else gettext("You had already confirmed this appointment."))
     return _back(token)
 
 
@@ -203,10 +217,11 @@ def driver(token: str) -> Response | tuple[str, int]:
     except PatientActionRefused as error:
         return _refused(token, clinic, appt, error)
     db.session.commit()
-    message = "Your driver's details are saved."
-    if note is not None:
-        message += f" We will email {appt.driver_name} the pickup time."
-    flash(message)
+    if note is None:
+        flash(gettext("Your driver's details are saved."))
+    else:
+        flash(gettext("Your driver's details are saved. We will email %(name)s the pickup time.",
+                      name=appt.driver_name))
     return _back(token)
 
 
@@ -225,7 +240,7 @@ def cancel_appointment(token: str) -> Response | tuple[str, int]:
     except PatientActionRefused as error:
         return _refused(token, clinic, appt, error)
     db.session.commit()
-    flash("Your appointment is cancelled. We have emailed you a confirmation.")
+    flash(gettext("Your appointment is cancelled. We have emailed you a confirmation."))
     return _back(token)
 
 
@@ -274,29 +289,35 @@ def reschedule_appointment(token: str) -> Response | tuple[str, int]:
         return _refused(token, clinic, appt, error)
     except TimesUnavailable as error:
         db.session.rollback()
-        which = "this time is" if len(error.times) == 1 else "these times are"
-        taken = format_times(error.times, clinic.timezone, clinic.locale)
-        form.times.errors = [f"Sorry, {which} no longer free: {taken}. Please choose another."]
+        taken = format_times(error.times, clinic.timezone, clinic_locale(clinic))
+        form.times.errors = [ngettext(
+            "Sorry, this time is no longer free: %(times)s. Please choose another.",
+            "Sorry, these times are no longer free: %(times)s. Please choose another.",
+            len(error.times), times=taken,
+        )]
         form.chosen = [t for t in form.chosen if t not in error.times]
         return _reschedule_page(token, clinic, appt, form, status=409, nearest=error.nearest)
     except SlotTaken:
         # Taken by someone else between our check and the booking: the transaction is
         # gone, so the nearby free times are looked up afresh.
         db.session.rollback()
-        form.times.errors = ["Sorry, that time was just taken. Please choose another."]
+        form.times.errors = [gettext("Sorry, that time was just taken. Please choose another.")]
         nearest = nearest_free(clinic, appt, form.chosen[0], utcnow())
         form.chosen = []
         return _reschedule_page(token, clinic, appt, form, status=409, nearest=nearest)
-    except InvalidBooking as error:
-        return _refused(token, clinic, appt, error)
+    except InvalidBooking:
+        # Changed by the clinic meanwhile (cancelled, say): say why as the page would.
+        db.session.rollback()
+        reason = refusal(appt, utcnow()) or gettext("This appointment cannot be moved here.")
+        return _refused(token, clinic, appt, reason)
     if outcome.rebooked:
-        flash(
-            "Your appointment is moved to "
-            f"{format_times([appt.starts_at], clinic.timezone, clinic.locale)}. We have emailed you the new time."
-        )
+        flash(gettext(
+            "Your appointment is moved to %(when)s. We have emailed you the new time.",
+            when=format_times([appt.starts_at], clinic.timezone, clinic_locale(clinic)),
+        ))
     else:
-        flash("Thank you: we have sent your preferred times to the clinic. Your current appointment "
-              "stays booked until they call or email you to confirm a new time.")
+        flash(gettext("Thank you: we have sent your preferred times to the clinic. Your current appointment "
+                      "stays booked until they call or email you to confirm a new time."))
     return _back(token)
 
 

@@ -21,6 +21,7 @@ from booking.domain.availability import Slot, nearest_slots, unavailable_reason
 from booking.domain.booking_keys import booking_fingerprint
 from booking.domain.errors import DomainError
 from booking.extensions import db
+from booking.i18n import lazy_text as _l
 from booking.models import (
     Appointment,
     AppointmentStatus,
@@ -48,13 +49,14 @@ from booking.queries.availability import (
 )
 from booking.queries.eligibility import has_cleared_consultation
 
+# Lazy: read in the language of whoever is shown the refusal (staff pages are English).
 REASONS = {
-    "past": "That time is in the past.",
-    "notice": "That time is too soon to book.",
-    "horizon": "That time is too far ahead to book.",
-    "closed": "The clinic is closed then.",
-    "outside_hours": "That time is outside opening hours (or the visit would run past closing).",
-    "busy": "That time was just taken.",
+    "past": _l("That time is in the past."),
+    "notice": _l("That time is too soon to book."),
+    "horizon": _l("That time is too far ahead to book."),
+    "closed": _l("The clinic is closed then."),
+    "outside_hours": _l("That time is outside opening hours (or the visit would run past closing)."),
+    "busy": _l("That time was just taken."),
 }
 
 

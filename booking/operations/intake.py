@@ -15,6 +15,7 @@ from booking.models import (
     Clinic,
     Concern,
     ConsultationRequest,
+    Language,
     MessageKind,
     PreferredTime,
     RequestStatus,
@@ -55,6 +56,8 @@ class RequestDetails:
     consent_phone: bool
     call_me: bool = False
     preferred_times: tuple[datetime, ...] = field(default=())
+    # The language the form was read in: the request keeps it, and its patient after it.
+    language: Language = Language.EN
 
 
 def submit_request(
@@ -112,6 +115,7 @@ def submit_request(
         needs_clinician_review=bool(reasons),
         review_reasons=reasons,
         form_key=form_key,
+        language=details.language,
         created_at=now,
         updated_at=now,
         **details.answers,

@@ -9,11 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import select, update
 
 from booking.domain.availability import Slot, nearest_slots
 from booking.domain.errors import DomainError
 from booking.extensions import db
+from booking.i18n import lazy_text as _l
 from booking.models import (
     Appointment,
     AppointmentStatus,
@@ -80,11 +82,11 @@ def needs_confirmation(appointment: Appointment, now: datetime) -> bool:
 
 
 def refusal(appointment: Appointment, now: datetime) -> str | None:
-    """Why the patient can no longer act on the appointment, or None if they can."""
+    """Why the patient can no longer act on the appointment (in the reader's language), or None if they can."""
     if appointment.status is AppointmentStatus.CANCELLED:
-        return "This appointment is cancelled, so it can no longer be changed here."
+        return gettext("This appointment is cancelled, so it can no longer be changed here.")
     if not can_change(appointment, now):
-        return "This appointment has already started or is over, so it can no longer be changed here."
+        return gettext("This appointment has already started or is over, so it can no longer be changed here.")
     return None
 
 
@@ -207,7 +209,7 @@ def request_reschedule(
     _check(appointment, now)
     wanted = list(dict.fromkeys(times))
     if not 1 <= len(wanted) <= MAX_TIMES:
-        raise PatientActionRefused(f"Choose between 1 and {MAX_TIMES} times.")
+        raise PatientActionRefused(_l("Choose between 1 and %(most)d times.", most=MAX_TIMES))
     free = _free_among(clinic, appointment, wanted, now)
     if clinic.patients_can_rebook:
         chosen = next((t for t in wanted if t in free), None)

@@ -38,7 +38,11 @@ class AlreadyScheduled(IllegalTransition):
 
 
 def patient_for_request(request: ConsultationRequest) -> Patient:
-    """The clinic's patient record for this request, found by email and birth date or made."""
+    """The clinic's patient record for this request, found by email and birth date or made.
+
+    The patient takes the language the request was made in: a returning patient's
+    newest request says best what they read now.
+    """
     if request.patient_id is not None:
         patient = db.session.get(Patient, request.patient_id)
         assert patient is not None
@@ -57,9 +61,12 @@ def patient_for_request(request: ConsultationRequest) -> Patient:
             email=request.email,
             phone=request.phone,
             date_of_birth=request.date_of_birth,
+            language=request.language,
         )
         db.session.add(patient)
         db.session.flush()
+    else:
+        patient.language = request.language
     request.patient_id = patient.id
     return patient
 

@@ -19,7 +19,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from booking.domain.screening import SCREENING_QUESTIONS
-from booking.models import Answer, Concern
+from booking.i18n import lazy_text as _l
+from booking.models import Answer, Concern, Language
 from booking.operations.intake import MAX_PREFERRED_TIMES, RequestDetails
 from booking.validators import (
     PlainText,
@@ -30,20 +31,21 @@ from booking.validators import (
     strip,
 )
 
+# Labels and messages are lazy: the form is defined once, and shown in each reader's language.
 CONCERN_CHOICES = [
-    SelectChoice(Concern.DEPRESSION.value, "Depression"),
-    SelectChoice(Concern.ANXIETY.value, "Anxiety"),
-    SelectChoice(Concern.PTSD.value, "PTSD"),
-    SelectChoice(Concern.CHRONIC_PAIN.value, "Chronic pain (e.g. CRPS, fibromyalgia, neuropathic pain)"),
-    SelectChoice(Concern.MIGRAINE.value, "Chronic migraine"),
-    SelectChoice(Concern.OTHER.value, "Something else"),
+    SelectChoice(Concern.DEPRESSION.value, _l("Depression")),
+    SelectChoice(Concern.ANXIETY.value, _l("Anxiety")),
+    SelectChoice(Concern.PTSD.value, _l("PTSD")),
+    SelectChoice(Concern.CHRONIC_PAIN.value, _l("Chronic pain (e.g. CRPS, fibromyalgia, neuropathic pain)")),
+    SelectChoice(Concern.MIGRAINE.value, _l("Chronic migraine")),
+    SelectChoice(Concern.OTHER.value, _l("Something else")),
 ]
 ANSWER_CHOICES = [
-    SelectChoice(Answer.NO.value, "No"),
-    SelectChoice(Answer.YES.value, "Yes"),
-    SelectChoice(Answer.UNSURE.value, "Not sure"),
+    SelectChoice(Answer.NO.value, _l("No")),
+    SelectChoice(Answer.YES.value, _l("Yes")),
+    SelectChoice(Answer.UNSURE.value, _l("Not sure")),
 ]
-ANSWER_REQUIRED = "Please choose an answer."
+ANSWER_REQUIRED = _l("Please choose an answer.")
 
 # What `new_form_key` makes: 24 random bytes, URL-safe base64.
 _FORM_KEY = re.compile(r"[A-Za-z0-9_-]{32}")
@@ -60,35 +62,38 @@ def is_form_key(value: object) -> bool:
 
 # Question text for each screening field, in form order.
 SCREENING_LABELS = {
-    "heart_condition": "Do you have high blood pressure or a heart condition?",
-    "substance_misuse": "Have you ever had problems with alcohol or drug use?",
-    "psychosis_or_mania": "Have you ever had psychosis or mania?",
-    "pregnancy": "Are you pregnant, or could you be?",
+    "heart_condition": _l("Do you have high blood pressure or a heart condition?"),
+    "substance_misuse": _l("Have you ever had problems with alcohol or drug use?"),
+    "psychosis_or_mania": _l("Have you ever had psychosis or mania?"),
+    "pregnancy": _l("Are you pregnant, or could you be?"),
 }
 
 
-def _answer(label: str) -> RadioField:
+def _answer(label: object) -> RadioField:
     return RadioField(label, choices=ANSWER_CHOICES, validators=[InputRequired(ANSWER_REQUIRED)])
 
 
 class ConsultationRequestForm(FlaskForm):
     """What a prospective patient fills in to ask for a consultation."""
 
-    service = RadioField("Type of consultation", validators=[InputRequired("Choose a consultation type.")])
-    full_name = name_field("Full name", "Enter your full name.", whose="Your name")
-    email = email_field("Email", "Enter your email address.")
-    phone = phone_field("Phone", "Enter a phone number.")
+    service = RadioField(_l("Type of consultation"), validators=[InputRequired(_l("Choose a consultation type."))])
+    full_name = name_field(
+        _l("Full name"), _l("Enter your full name."),
+        too_long=_l("Your name should be %(min)d to %(max)d characters."),
+    )
+    email = email_field(_l("Email"), _l("Enter your email address."))
+    phone = phone_field(_l("Phone"), _l("Enter a phone number."))
     date_of_birth = DateField(
-        "Date of birth",
-        validators=[DataRequired("Enter your date of birth as a full date.")],
+        _l("Date of birth"),
+        validators=[DataRequired(_l("Enter your date of birth as a full date."))],
     )
     concern = RadioField(
-        "What would you like help with?",
+        _l("What would you like help with?"),
         choices=CONCERN_CHOICES,
-        validators=[InputRequired("Choose what you would like help with.")],
+        validators=[InputRequired(_l("Choose what you would like help with."))],
     )
     concern_details = TextAreaField(
-        "Anything you would like us to know (optional)",
+        _l("Anything you would like us to know (optional)"),
         filters=[strip],
         validators=[Length(max=1000), PlainText(multiline=True)],
     )
@@ -97,26 +102,26 @@ class ConsultationRequestForm(FlaskForm):
     psychosis_or_mania = _answer(SCREENING_LABELS["psychosis_or_mania"])
     pregnancy = _answer(SCREENING_LABELS["pregnancy"])
     medications = TextAreaField(
-        "Medications you take now (optional)",
+        _l("Medications you take now (optional)"),
         filters=[strip],
         validators=[Length(max=2000), PlainText(multiline=True)],
     )
     support_person = RadioField(
-        "Can someone come with you and drive you home after treatment?",
+        _l("Can someone come with you and drive you home after treatment?"),
         choices=ANSWER_CHOICES,
         validators=[InputRequired(ANSWER_REQUIRED)],
     )
-    preferred_times = SelectMultipleField("Preferred times", validate_choice=False)
-    call_me = BooleanField("Please call me to find a time")
-    consent_email = BooleanField("By email", default=True)
-    consent_phone = BooleanField("By phone", default=True)
+    preferred_times = SelectMultipleField(_l("Preferred times"), validate_choice=False)
+    call_me = BooleanField(_l("Please call me to find a time"))
+    consent_email = BooleanField(_l("By email"), default=True)
+    consent_phone = BooleanField(_l("By phone"), default=True)
     consent_privacy = BooleanField(
-        "I have read the privacy notice and agree that the clinic may store these answers "
-        "to assess my request.",
-        validators=[DataRequired("You need to agree to the privacy notice to send a request.")],
+        _l("I have read the privacy notice and agree that the clinic may store these answers "
+           "to assess my request."),
+        validators=[DataRequired(_l("You need to agree to the privacy notice to send a request."))],
     )
     # Honeypot: hidden from people, filled in by bots.
-    website = StringField("Leave this empty")
+    website = StringField(_l("Leave this empty"))
     # One key per form page: the same form sent twice is taken in once. It travels
     # in the form, not the session, so it works wherever the form is shown.
     form_key = HiddenField()
@@ -130,34 +135,34 @@ class ConsultationRequestForm(FlaskForm):
     def validate_date_of_birth(self, field: DateField) -> None:
         """A real birth date: not in the future, not before 1900."""
         if field.data > self.today:
-            raise ValidationError("Your date of birth cannot be in the future.")
+            raise ValidationError(_l("Your date of birth cannot be in the future."))
         if field.data.year < 1900:
-            raise ValidationError("Please check the year of your date of birth.")
+            raise ValidationError(_l("Please check the year of your date of birth."))
 
     def validate_concern_details(self, field: TextAreaField) -> None:
         """"Something else" needs a word of explanation."""
         if self.concern.data == Concern.OTHER.value and not field.data:
-            raise ValidationError("Tell us briefly what you would like help with.")
+            raise ValidationError(_l("Tell us briefly what you would like help with."))
 
     def validate_preferred_times(self, field: SelectMultipleField) -> None:
         """Up to three well-formed times, or none if the patient asks for a call."""
         times = chosen_times(field.data, MAX_PREFERRED_TIMES)
         if not times and not self.call_me.data:
-            raise ValidationError("Choose at least one time, or tick “Please call me”.")
+            raise ValidationError(_l("Choose at least one time, or tick “Please call me”."))
         self.chosen_times = tuple(times)
 
     def validate_form_key(self, field: HiddenField) -> None:
         """Absent (an old page) or exactly what we issue; nothing else is stored."""
         if field.data and not is_form_key(field.data):
-            raise ValidationError("The form was damaged in transit.")
+            raise ValidationError(_l("The form was damaged in transit."))
 
     def validate_consent_phone(self, field: BooleanField) -> None:
         """At least one way to reach the patient."""
         if not field.data and not self.consent_email.data:
-            raise ValidationError("Choose at least one way we may contact you.")
+            raise ValidationError(_l("Choose at least one way we may contact you."))
 
-    def details(self) -> RequestDetails:
-        """The validated answers as the domain wants them."""
+    def details(self, language: Language) -> RequestDetails:
+        """The validated answers as the domain wants them; `language` is the one the form was read in."""
         return RequestDetails(
             full_name=self.full_name.data,
             email=self.email.data,
@@ -173,4 +178,5 @@ class ConsultationRequestForm(FlaskForm):
             consent_phone=self.consent_phone.data,
             call_me=self.call_me.data,
             preferred_times=self.chosen_times,
+            language=language,
         )

@@ -13,6 +13,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -21,6 +22,8 @@ from booking.caching import availability_cache, stamp
 from booking.domain.availability import starts_by_day
 from booking.domain.errors import InvalidRequest, PreferredTimeUnavailable
 from booking.extensions import db, limiter
+from booking.i18n import asked_language, current_language
+from booking.i18n import lazy_text as _l
 from booking.models import Clinic, ConsultationRequest, Service, ServiceKind, utcnow
 from booking.operations.intake import FormAlreadySubmitted, submit_request
 from booking.public import bp
@@ -33,7 +36,7 @@ from booking.public.forms import (
 from booking.queries.availability import find_slots
 from booking.queries.instructions import instructions_for
 from booking.queries.intake import request_for_form_key
-from booking.templating import format_times
+from booking.templating import clinic_locale, format_times
 from booking.validators import parse_instant
 
 
@@ -116,6 +119,8 @@ def _render_form(
             screening_labels=SCREENING_LABELS,
             notice=notice,
             api_url=url_for("api.availability", slug=clinic.slug),
+            # The slot picker writes dates as the server does (BCP 47: es-US).
+            date_locale=clinic_locale(clinic).replace("_", "-"),
             max_days=current_app.config["AVAILABILITY_MAX_DAYS"],
         ),
         status,
@@ -145,7 +150,7 @@ def _request_rate_limit() -> str:
     return current_app.config["REQUEST_FORM_RATE_LIMIT"]
 
 
-DAMAGED_FORM = (
+DAMAGED_FORM = _l(
     "Something went wrong while sending the form. Nothing was saved: please check your "
     "answers and press “Send request” again."
 )
@@ -171,11 +176,11 @@ def request_form(slug: str) -> Response | tuple[str, int]:
     if form.website.data:
         # A bot filled in the hidden field: look successful, keep nothing.
         session.pop("received", None)
-        return redirect(url_for("public.request_received", slug=slug), 303)
+        return redirect(url_for("public.request_received", slug=slug, **asked_language()), 303)
     service = next(s for s in services if s.slug == form.service.data)
     form_key = form.form_key.data or None
     try:
-        created = submit_request(clinic, service, form.details(), utcnow(), form_key=form_key)
+        created = submit_request(clinic, service, form.details(current_language()), utcnow(), form_key=form_key)
         # Read before the commit expires them, which would cost two more queries.
         received = {"clinic": clinic.id, "request": created.id}
         db.session.commit()
@@ -190,9 +195,13 @@ def request_form(slug: str) -> Response | tuple[str, int]:
         received = {"clinic": clinic.id, "request": earlier.id}
     except PreferredTimeUnavailable as error:
         db.session.rollback()
-        taken = format_times(error.times, clinic.timezone, clinic.locale)
+        taken = format_times(error.times, clinic.timezone, clinic_locale(clinic))
         form.preferred_times.errors = [
-            f"Sorry, this time is no longer available: {taken}. Please choose another."
+            ngettext(
+                "Sorry, this time is no longer available: %(times)s. Please choose another.",
+                "Sorry, these times are no longer available: %(times)s. Please choose another.",
+                len(error.times), times=taken,
+            )
         ]
         form.preferred_times.data = [
             t.isoformat() for t in form.chosen_times if t not in error.times
@@ -201,9 +210,9 @@ def request_form(slug: str) -> Response | tuple[str, int]:
         return _render_form(clinic, form, services, 409)
     except InvalidRequest:
         db.session.rollback()
-        return _render_form(clinic, form, services, 422, "Please check the form and try again.")
+        return _render_form(clinic, form, services, 422, gettext("Please check the form and try again."))
     session["received"] = received
-    return redirect(url_for("public.request_received", slug=slug), 303)
+    return redirect(url_for("public.request_received", slug=slug, **asked_language()), 303)
 
 
 def render_after_csrf_failure(slug: str) -> tuple[str, int]:
@@ -221,8 +230,10 @@ def render_after_csrf_failure(slug: str) -> tuple[str, int]:
         form,
         services,
         400,
-        "Your session expired before the form was sent. Nothing was saved: please check "
-        "your answers and press “Send request” again.",
+        gettext(
+            "Your session expired before the form was sent. Nothing was saved: please check "
+            "your answers and press “Send request” again."
+        ),
     )
 
 

@@ -14,9 +14,23 @@
   var chosenBox = picker.querySelector("[data-chosen]");
   var inputs = picker.querySelector("[data-chosen-inputs]");
   var zone = form.dataset.timezone;
-  var dayFmt = new Intl.DateTimeFormat(undefined, { timeZone: zone, weekday: "short", day: "numeric", month: "short" });
-  var longFmt = new Intl.DateTimeFormat(undefined, { timeZone: zone, weekday: "long", day: "numeric", month: "long", hour: "numeric", minute: "2-digit" });
-  var timeFmt = new Intl.DateTimeFormat(undefined, { timeZone: zone, hour: "numeric", minute: "2-digit" });
+  // Dates in the page's language and the clinic's region, as the server writes them.
+  var locale = form.dataset.locale || document.documentElement.lang || undefined;
+  // The page gives the words, translated; a plural is [one, other].
+  var words = JSON.parse(picker.dataset.messages || "{}");
+  function say(text, values) {
+    return String(text).replace(/\{(\w+)\}/g, function (all, name) {
+      return values && name in values ? String(values[name]) : all;
+    });
+  }
+  function sayCount(forms, n, values) {
+    values = values || {};
+    values.num = n;
+    return say(n === 1 ? forms[0] : forms[1], values);
+  }
+  var dayFmt = new Intl.DateTimeFormat(locale, { timeZone: zone, weekday: "short", day: "numeric", month: "short" });
+  var longFmt = new Intl.DateTimeFormat(locale, { timeZone: zone, weekday: "long", day: "numeric", month: "long", hour: "numeric", minute: "2-digit" });
+  var timeFmt = new Intl.DateTimeFormat(locale, { timeZone: zone, hour: "numeric", minute: "2-digit" });
 
   var chosen = JSON.parse(picker.dataset.chosen || "[]");
   nojs.querySelectorAll("input:checked").forEach(function (box) {
@@ -50,14 +64,14 @@
       inputs.appendChild(el("input", { type: "hidden", name: "preferred_times", value: value }));
     });
     if (!chosen.length) {
-      chosenBox.appendChild(el("p", { "class": "muted" }, "No times chosen yet (up to " + MAX + ")."));
+      chosenBox.appendChild(el("p", { "class": "muted" }, say(words.noneChosen, { most: MAX })));
       return;
     }
-    chosenBox.appendChild(el("p", { "class": "label" }, "Your choices (" + chosen.length + " of " + MAX + ")"));
+    chosenBox.appendChild(el("p", { "class": "label" }, say(words.chosen, { count: chosen.length, most: MAX })));
     var ul = el("ul", { "class": "chosen-list" });
     chosen.forEach(function (value) {
       var li = el("li", {}, longFmt.format(new Date(value)) + " ");
-      var remove = el("button", { type: "button", "class": "link-button", "aria-label": "Remove " + longFmt.format(new Date(value)) }, "Remove");
+      var remove = el("button", { type: "button", "class": "link-button", "aria-label": say(words.removeTime, { time: longFmt.format(new Date(value)) }) }, words.remove);
       remove.addEventListener("click", function () { toggle(value); });
       li.appendChild(remove);
       ul.appendChild(li);
@@ -80,7 +94,7 @@
     list.textContent = "";
     var day = dates.filter(function (d) { return d.date === current; })[0];
     if (!day) return;
-    status.textContent = day.slots.length + " free times on " + dayFmt.format(noon(day.date));
+    status.textContent = sayCount(words.freeOnDay, day.slots.length, { day: dayFmt.format(noon(day.date)) });
     day.slots.forEach(function (value) {
       var on = chosen.indexOf(value) >= 0;
       var button = el("button", { type: "button", "class": "slot-button", "aria-pressed": String(on), "data-value": value }, timeFmt.format(new Date(value)));
@@ -95,7 +109,7 @@
     dates.forEach(function (day) {
       var button = el("button", { type: "button", "class": "date-button", "aria-pressed": String(day.date === current) });
       button.appendChild(el("span", {}, dayFmt.format(noon(day.date))));
-      button.appendChild(el("small", {}, day.slots.length ? day.slots.length + " free" : "none free"));
+      button.appendChild(el("small", {}, day.slots.length ? sayCount(words.free, day.slots.length) : words.noneFree));
       if (!day.slots.length) button.disabled = true;
       button.addEventListener("click", function () {
         current = day.date;
@@ -107,7 +121,7 @@
   }
 
   function load() {
-    status.textContent = "Loading free times…";
+    status.textContent = words.loading;
     var url = form.dataset.apiUrl + "?service=" + encodeURIComponent(serviceSlug()) + "&days=" + form.dataset.maxDays;
     fetch(url, { headers: { Accept: "application/json" } })
       .then(function (response) {
@@ -124,7 +138,7 @@
         renderStrip();
         renderSlots();
         renderChosen();
-        if (!withSlots.length) status.textContent = "No free times online at the moment. Tick “Please call me” and we will find one with you.";
+        if (!withSlots.length) status.textContent = words.noTimes;
       })
       .catch(function () {
         // Keep the server-rendered list; it still works.

@@ -1,6 +1,7 @@
 """A patient asks for a consultation in a real browser, on a phone and on a desktop."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -132,4 +133,27 @@ def test_keyboard_only_can_choose_a_time(browser: Any, live_server: str, clinic:
     assert first_slot.get_attribute("aria-pressed") == "true"
     page.keyboard.press("Enter")
     assert first_slot.get_attribute("aria-pressed") == "false"
+    context.close()
+
+
+def test_the_date_strip_speaks_spanish(browser: Any, live_server: str, clinic: Clinic) -> None:
+    # A Spanish browser: the page, the picker's words and its dates are Spanish.
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="es-MX")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{live_server}/lakeside/request")
+    strip = page.locator("[data-date-strip] button")
+    strip.first.wait_for()
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert "Todavía no ha elegido ningún horario (hasta 3)." in page.locator("div.chosen").inner_text()
+    strip.nth(2).click()
+    status = page.locator("[data-picker-status]").inner_text()
+    assert re.fullmatch(r"\d+ horarios libres el \w+, \d+ de \w+\.?", status), status
+    assert re.search(r"\d+ libres", strip.nth(2).inner_text())
+    page.locator("[data-slot-list] button").nth(0).click()
+    chosen = page.locator("div.chosen").inner_text()
+    assert "Sus elecciones (1 de 3)" in chosen and "Quitar" in chosen
+    assert re.search(r"(lunes|martes|miércoles|jueves|viernes|sábado|domingo)", chosen), chosen
+    assert errors == []
     context.close()

@@ -18,6 +18,7 @@ from booking.mail.delivery import deliver_due
 from booking.models import (
     AppointmentStatus,
     Clinic,
+    Language,
     ManageToken,
     MessageKind,
     OutboxMessage,
@@ -262,7 +263,7 @@ def test_four_workers_share_500_messages_without_duplicates(
     for n in range(500):
         enqueue(clinic, kind=MessageKind.REQUEST_RECEIVED, dedupe_key=f"bulk-{n}", to_name=f"P {n}",
                 to_email=f"p{n}@example.com", context={"first_name": "P", "preferred_times": [],
-                "call_me": True, "consent_phone": True}, now=utcnow())
+                "call_me": True, "consent_phone": True}, now=utcnow(), language=Language.EN)
     db.session.commit()
     barrier = threading.Barrier(4)
 

@@ -296,8 +296,8 @@ def test_the_acknowledgment_is_in_the_language_the_request_was_made_in(
     assert all(t in text for t in times)
     if language is Language.ES:
         assert "Horarios que nos dijo que le convienen:" in text
-        assert ("Próximos pasos: le contactaremos por teléfono o correo electrónico en un plazo de un día hábil "
-                "para confirmar su consulta.") in text
+        assert ("Próximos pasos: nos comunicaremos con usted por teléfono o por correo electrónico en un plazo "
+                "de un día hábil para confirmar su consulta.") in text
         assert_spanish(message)
 
 

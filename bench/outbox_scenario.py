@@ -46,13 +46,13 @@ def _templates(clinic: Any, appointment: Any, now: Any) -> list[dict[str, Any]]:
     """One rendered row of each kind, made by the app's own code, then rolled back."""
     from booking.extensions import db
     from booking.mail.outbox import enqueue
-    from booking.models import OutboxMessage, Service
+    from booking.models import Language, OutboxMessage, Service
     from booking.operations.notices import notify_patient
 
     notify_patient(clinic, appointment, "appointment_booked", now)
     service = db.session.scalar(select(Service).where(Service.clinic_id == clinic.id, Service.public.is_(True)))
     enqueue(clinic, kind="request_received", dedupe_key="bench-template", to_name="Pat Bench",
-            to_email="pat@requests.bench.example", now=now,
+            to_email="pat@requests.bench.example", now=now, language=Language.EN,
             context={"first_name": "Pat", "service": service, "preferred_times": [appointment.starts_at],
                      "call_me": False, "consent_phone": True})
     rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.created_at == now)).all()

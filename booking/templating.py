@@ -1,11 +1,11 @@
 """Jinja filters that show instants in a clinic's own timezone and locale (Babel).
 
-Pages use one filter, `at_clinic`, given the clinic: `{{ appt.starts_at|at_clinic(clinic, 'time') }}`.
-Emails are rendered from stored context and use `clinic_time` and `long_date` with the
-zone and locale spelled out.
+Pages and emails use one filter, `at_clinic`, given the clinic: `{{ appt.starts_at|at_clinic(clinic, 'time') }}`;
+an email is rendered under `force_locale`, so its dates follow the patient's language too.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from functools import lru_cache
@@ -117,8 +117,24 @@ def at_clinic(value: datetime | date, clinic: Clinic, part: str) -> str:
     raise ValueError(f"at_clinic cannot show {part!r} of {value!r}")
 
 
+_NUMBER = re.compile(r"\d+")
+
+
+def clock_hour(moment: datetime, clinic: Clinic) -> int:
+    """The hour `moment` shows on `clinic`'s clock in the language being rendered: 1 for
+    "1:30 PM", 13 for "13:30".
+
+    Sentences with a clock time in them pass it to `ngettext`, because the words
+    around a time can follow its hour: Spanish says "a la 1:30" but "a las 2:30".
+    """
+    # The first number of a short time is its hour, wherever a locale puts AM/PM.
+    shown = _NUMBER.search(at_clinic(moment, clinic, "time"))
+    return int(shown.group()) if shown else moment.astimezone(clinic.zone).hour
+
+
 def init_template_filters(app: Flask) -> None:
     """Make the filters available to templates."""
+    app.add_template_filter(clock_hour, "clock_hour")
     app.add_template_filter(at_clinic, "at_clinic")
     app.add_template_filter(format_time, "clinic_time")
     app.add_template_filter(format_day, "long_date")

@@ -1,10 +1,13 @@
-"""iCalendar invitations for appointments (icalendar library)."""
+"""iCalendar invitations for appointments (icalendar library), in the language being rendered."""
 from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from booking.i18n import current_language
+from booking.mail.labels import service_label
 from booking.models import Appointment, Clinic, Service
 
 PRODID = "-//Clinic bookings//EN"
@@ -18,7 +21,10 @@ def appointment_uid(appointment: Appointment, domain: str) -> str:
 def appointment_ics(
     clinic: Clinic, appointment: Appointment, service: Service, *, method: str, domain: str, now: datetime
 ) -> str:
-    """A METHOD:REQUEST (booked or moved) or METHOD:CANCEL calendar, times in UTC."""
+    """A METHOD:REQUEST (booked or moved) or METHOD:CANCEL calendar, times in UTC.
+
+    Its words follow the language being rendered: an email's under `force_locale`, a page's otherwise.
+    """
     if method not in ("REQUEST", "CANCEL"):
         raise ValueError("method must be REQUEST or CANCEL")
     calendar = Calendar()
@@ -32,9 +38,12 @@ def appointment_ics(
     event.add("dtstart", appointment.starts_at)
     # The visit lasts until the patient may leave: service plus recovery.
     event.add("dtend", appointment.blocked_until)
-    event.add("summary", f"{service.email_label} at {clinic.name}")
+    # LANGUAGE tells calendar apps (and screen readers) which language the words are in.
+    words = {"language": current_language().value}
+    event.add("summary", gettext("%(label)s at %(clinic)s", label=service_label(service), clinic=clinic.name),
+              parameters=words)
     event.add("location", vText(clinic.address))
-    event.add("description", f"Questions or changes: {clinic.phone}")
+    event.add("description", gettext("Questions or changes: %(phone)s", phone=clinic.phone), parameters=words)
     organizer = vCalAddress(f"mailto:{clinic.email}")
     organizer.params["cn"] = vText(clinic.name)
     event.add("organizer", organizer)

@@ -108,6 +108,7 @@ def _stale(row: OutboxMessage, appointment: Appointment | None, now: datetime) -
 def _as_mail(row: OutboxMessage, appointment: Appointment | None, now: datetime) -> Message:
     text, html = row.body_text, row.body_html
     if row.has_manage_link and appointment is not None:
+        # The stored body has the placeholder then the message's `?lang=`: the link keeps its language.
         url = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/manage/{issue_token(appointment, now)}"
         text = text.replace(MANAGE_URL_PLACEHOLDER, url)
         html = html.replace(MANAGE_URL_PLACEHOLDER, url)

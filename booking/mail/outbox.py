@@ -1,4 +1,4 @@
-"""Writing emails into the outbox, rendered from `templates/email/<kind>.*`."""
+"""Writing emails into the outbox, rendered from `templates/email/<kind>.*` in the recipient's language."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,11 +6,13 @@ from email.utils import formataddr, make_msgid
 from typing import Any
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from booking.extensions import db
 from booking.mail.calendar import appointment_ics
-from booking.models import Appointment, Clinic, MessageKind, OutboxMessage, OutboxStatus, Service
+from booking.mail.labels import service_label
+from booking.models import Appointment, Clinic, Language, MessageKind, OutboxMessage, OutboxStatus, Service
 
 # Characters that must never reach a header (CR/LF would start a new one).
 _HEADER_BREAKERS = dict.fromkeys(map(ord, "\r\n\t\x00"), " ")
@@ -40,6 +42,12 @@ def display_name(value: str) -> str:
 MANAGE_URL_PLACEHOLDER = "__MANAGE_URL__"
 
 
+def manage_url(language: Language) -> str:
+    """The patient's link as a stored body carries it: the placeholder, then the page's language,
+    so the page opens in the language of the message that links to it."""
+    return f"{MANAGE_URL_PLACEHOLDER}?lang={language.value}"
+
+
 def enqueue(
     clinic: Clinic,
     *,
@@ -49,26 +57,34 @@ def enqueue(
     to_email: str,
     context: dict[str, Any],
     now: datetime,
+    language: Language,
     appointment: Appointment | None = None,
     due_at: datetime | None = None,
     calendar: tuple[Service, str] | None = None,
     status: OutboxStatus = OutboxStatus.PENDING,
 ) -> OutboxMessage:
-    """Render and store one email; a second call with the same key returns the first row.
+    """Render and store one email in `language`; a second call with the same key returns the first row.
 
-    `calendar` is (service, METHOD): an `.ics` of `appointment` goes with it. With an `appointment`, templates get
-    `manage_url`, a placeholder replaced by a fresh secret link when sending.
+    Subject, bodies and the `.ics` are written once, now, in `language` (its words, and
+    its dates in the clinic's region). `calendar` is (service, METHOD): an `.ics` of
+    `appointment` goes with it. Templates get `manage_url`, a placeholder replaced by a
+    fresh secret link when sending, and with a `service` in `context`, `service_label`.
     """
     existing = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
     if existing is not None:
         return existing
     domain = current_app.config["MAIL_MESSAGE_ID_DOMAIN"]
     ics = None
-    if calendar is not None and appointment is not None:
-        service, method = calendar
-        ics = (appointment_ics(clinic, appointment, service, method=method, domain=domain, now=now), method)
-    context = {"clinic": clinic, "manage_url": MANAGE_URL_PLACEHOLDER, **context}
-    subject = render_template(f"email/{kind.value}.subject.txt", **context)
+    with force_locale(language.value):
+        if calendar is not None and appointment is not None:
+            service, method = calendar
+            ics = (appointment_ics(clinic, appointment, service, method=method, domain=domain, now=now), method)
+        context = {"clinic": clinic, "manage_url": manage_url(language), **context}
+        if "service" in context:
+            context["service_label"] = service_label(context["service"])
+        subject = render_template(f"email/{kind.value}.subject.txt", **context)
+        body_text = render_template(f"email/{kind.value}.txt", **context)
+        body_html = render_template(f"email/{kind.value}.html", **context)
     message = OutboxMessage(
         clinic_id=clinic.id,
         kind=kind,
@@ -76,8 +92,8 @@ def enqueue(
         sender=formataddr((display_name(clinic.name), clinic.email)),
         recipient=formataddr((display_name(to_name), to_email)),
         subject=header_safe(subject),
-        body_text=render_template(f"email/{kind.value}.txt", **context),
-        body_html=render_template(f"email/{kind.value}.html", **context),
+        body_text=body_text,
+        body_html=body_html,
         message_id=make_msgid(domain=domain),
         appointment_id=appointment.id if appointment else None,
         appointment_version=appointment.version if appointment else None,

@@ -143,6 +143,7 @@ def submit_request(
                 "consent_phone": details.consent_phone,
             },
             now=now,
+            language=request.language,
         )
     return request
 

@@ -77,6 +77,7 @@ def notify_patient(clinic: Clinic, appointment: Appointment, kind: MessageKind, 
         to_email=patient.email,
         context=_context(clinic, appointment, patient, service),
         now=now,
+        language=patient.language,
         appointment=appointment,
         calendar=(service, "CANCEL" if cancelled else "REQUEST"),
     )
@@ -103,6 +104,7 @@ def plan_appointment_reminders(clinic: Clinic, appointment: Appointment, now: da
             # Rendered now, read when it arrives: "tomorrow" must be true of that moment.
             context={**context, "visit_in_days": reminder.visit_in_days},
             now=now,
+            language=patient.language,
             appointment=appointment,
             due_at=reminder.due_at,
             status=OutboxStatus.SKIPPED if reminder.skip else OutboxStatus.PENDING,
@@ -142,6 +144,8 @@ def queue_pickup_note(clinic: Clinic, appointment: Appointment, now: datetime) -
             "pickup": appointment.blocked_until.astimezone(clinic.zone),
         },
         now=now,
+        # The patient's language: the driver is someone they chose, most likely sharing it.
+        language=patient.language,
         # Tied to this version: a moved or cancelled visit voids the note before it goes out.
         appointment=appointment,
     )

@@ -62,5 +62,6 @@ def book_series(
             "sessions": [(a.starts_at.astimezone(zone), a.ends_at.astimezone(zone)) for a in booked],
         },
         now=now,
+        language=patient.language,
     )
     return booked

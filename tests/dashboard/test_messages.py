@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.models import AuditAction, AuditEvent, MessageKind, OutboxMessage, OutboxStatus, Role
+from booking.models import AuditAction, AuditEvent, Language, MessageKind, OutboxMessage, OutboxStatus, Role
 from tests.factories import chairs, service
 from tests.support.clinic_time import days_ahead, local
 
@@ -50,7 +50,8 @@ def test_other_clinics_messages_are_not_reachable(make_clinic: Any, signed_in: A
 
     a, b = make_clinic(), make_clinic()
     row = enqueue(b, kind=MessageKind.REQUEST_RECEIVED, dedupe_key="b1", to_name="Bee Canary", to_email="bee@example.com",
-                  context={"first_name": "Bee", "preferred_times": [], "call_me": True, "consent_phone": True}, now=utcnow())
+                  context={"first_name": "Bee", "preferred_times": [], "call_me": True, "consent_phone": True}, now=utcnow(),
+                  language=Language.EN)
     row.status = OutboxStatus.FAILED
     db.session.commit()
     client = signed_in(a, role=Role.ADMIN)

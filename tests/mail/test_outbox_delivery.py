@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from booking.extensions import db
 from booking.mail.delivery import backoff, deliver_due
 from booking.mail.outbox import enqueue
-from booking.models import Clinic, MessageKind, OutboxMessage, OutboxStatus, utcnow
+from booking.models import Clinic, Language, MessageKind, OutboxMessage, OutboxStatus, utcnow
 from tests.support.request_form import form_data
 from tests.support.smtp import SmtpServer
 
@@ -141,6 +141,7 @@ def test_header_injection_in_name_gives_one_recipient(
         to_email="eve@example.com",
         context={"first_name": "Eve", "preferred_times": [], "call_me": True, "consent_phone": True},
         now=utcnow(),
+        language=Language.EN,
     )
     db.session.commit()
     assert deliver_due().sent == 1
@@ -156,7 +157,7 @@ def test_enqueue_is_idempotent_by_key(clinic: Clinic, ctx: None) -> None:
     args: dict[str, Any] = dict(
         kind=MessageKind.REQUEST_RECEIVED, dedupe_key="same", to_name="A B", to_email="a@example.com",
         context={"first_name": "A", "preferred_times": [], "call_me": True, "consent_phone": True},
-        now=utcnow(),
+        now=utcnow(), language=Language.EN,
     )
     assert enqueue(clinic, **args).id == enqueue(clinic, **args).id
     db.session.commit()

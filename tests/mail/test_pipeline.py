@@ -18,6 +18,7 @@ from booking.mail.delivery import deliver_due
 from booking.models import (
     AppointmentStatus,
     Clinic,
+    Language,
     ManageToken,
     MessageKind,
     OutboxMessage,
@@ -39,17 +40,17 @@ def at(clinic: Clinic, day: date, hour: int, minute: int = 0) -> datetime:
     return moment.astimezone(UTC)
 
 
-def patient(clinic: Clinic) -> Patient:
+def patient(clinic: Clinic, language: Language = Language.EN) -> Patient:
     person = Patient(clinic_id=clinic.id, full_name="Avery Mailtest", email="avery@example.com",
-                     phone="+13125550188", date_of_birth=date(1980, 1, 1))
+                     phone="+13125550188", date_of_birth=date(1980, 1, 1), language=language)
     db.session.add(person)
     db.session.commit()
     return person
 
 
-def book_infusion(clinic: Clinic, start: datetime, now: datetime) -> Any:
-    spec = BookingSpec(service=service(clinic, "infusion"), patient=patient(clinic), start=start, booker=Booker.STAFF,
-                       chair_id=chairs(clinic)[0].id, override_consult_first=True)
+def book_infusion(clinic: Clinic, start: datetime, now: datetime, language: Language = Language.EN) -> Any:
+    spec = BookingSpec(service=service(clinic, "infusion"), patient=patient(clinic, language), start=start,
+                       booker=Booker.STAFF, chair_id=chairs(clinic)[0].id, override_consult_first=True)
     appointment = book(clinic, spec, actor_id=None, now=now)
     db.session.commit()
     return appointment
@@ -262,7 +263,7 @@ def test_four_workers_share_500_messages_without_duplicates(
     for n in range(500):
         enqueue(clinic, kind=MessageKind.REQUEST_RECEIVED, dedupe_key=f"bulk-{n}", to_name=f"P {n}",
                 to_email=f"p{n}@example.com", context={"first_name": "P", "preferred_times": [],
-                "call_me": True, "consent_phone": True}, now=utcnow())
+                "call_me": True, "consent_phone": True}, now=utcnow(), language=Language.EN)
     db.session.commit()
     barrier = threading.Barrier(4)
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.mail.delivery import deliver_due
 from booking.mail.outbox import enqueue
-from booking.models import Clinic, MessageKind, OutboxMessage, OutboxStatus, utcnow
+from booking.models import Clinic, Language, MessageKind, OutboxMessage, OutboxStatus, utcnow
 from tests.mail.test_outbox_delivery import make_due
 from tests.support.smtp import SmtpServer
 from tests.support.waiting import eventually
@@ -30,7 +30,7 @@ def queue(clinic: Clinic, *addresses: str) -> None:
     for address in addresses:
         enqueue(clinic, kind=MessageKind.REQUEST_RECEIVED, dedupe_key=f"ack-{address}", to_name="Robin Patient",
                 to_email=address, context={"first_name": "Robin", "preferred_times": [], "call_me": True,
-                                           "consent_phone": True}, now=utcnow())
+                                           "consent_phone": True}, now=utcnow(), language=Language.EN)
     db.session.commit()
 
 

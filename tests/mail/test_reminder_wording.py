@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.mail.delivery import deliver_due
-from booking.models import Clinic, MessageKind, OutboxMessage, PrevisitInstructions, utcnow
+from booking.models import Clinic, Language, MessageKind, OutboxMessage, PrevisitInstructions, utcnow
 from tests.mail.test_pipeline import at, book_infusion
 from tests.support.smtp import SmtpServer
 
@@ -27,10 +27,12 @@ def clinic_fasting(make_clinic: Any, hours: int, **settings: Any) -> Clinic:
     return clinic
 
 
-def deliver_reminder(clinic: Clinic, kind: MessageKind, smtp: SmtpServer) -> tuple[datetime, Any]:
+def deliver_reminder(
+    clinic: Clinic, kind: MessageKind, smtp: SmtpServer, language: Language = Language.EN
+) -> tuple[datetime, Any]:
     """Book the 09:00 visit, deliver the `kind` reminder at its moment; its due instant and the message."""
     with time_machine.travel(datetime(2026, 2, 20, 12, tzinfo=UTC), tick=False) as clock:
-        book_infusion(clinic, at(clinic, VISIT, 9), utcnow())
+        book_infusion(clinic, at(clinic, VISIT, 9), utcnow(), language)
         [row] = db.session.scalars(select(OutboxMessage).filter_by(kind=kind)).all()
         due = row.due_at
         clock.move_to(due)

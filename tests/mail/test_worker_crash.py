@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from booking import ROOT
 from booking.extensions import db
 from booking.mail.outbox import enqueue
-from booking.models import Clinic, MessageKind, OutboxMessage, OutboxStatus, utcnow
+from booking.models import Clinic, Language, MessageKind, OutboxMessage, OutboxStatus, utcnow
 from tests.mail.test_outbox_delivery import make_due
 from tests.support.smtp import SmtpServer
 from tests.support.waiting import eventually
@@ -49,7 +49,7 @@ def queue_not_yet_due(clinic: Clinic) -> list[str]:
     for n in range(MESSAGES):
         enqueue(clinic, kind=MessageKind.REQUEST_RECEIVED, dedupe_key=f"crash-{n}", to_name=f"Patient {n}",
                 to_email=f"p{n}@example.com", context={"first_name": "P", "preferred_times": [], "call_me": True,
-                "consent_phone": True}, now=utcnow(), due_at=later)
+                "consent_phone": True}, now=utcnow(), due_at=later, language=Language.EN)
     db.session.commit()
     return list(db.session.scalars(select(OutboxMessage.message_id).order_by(OutboxMessage.id)))
 

@@ -136,6 +136,4 @@ def init_template_filters(app: Flask) -> None:
     """Make the filters available to templates."""
     app.add_template_filter(clock_hour, "clock_hour")
     app.add_template_filter(at_clinic, "at_clinic")
-    app.add_template_filter(format_time, "clinic_time")
-    app.add_template_filter(format_day, "long_date")
     app.jinja_env.globals["weekday_name"] = weekday_name

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -17,7 +15,6 @@ import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
-from sqlalchemy import event
 
 from booking.domain.screening import SCREENING_QUESTIONS
 from booking.domain.series import PlannedSession
@@ -27,7 +24,6 @@ from booking.models import (
     Answer,
     AppointmentStatus,
     Concern,
-    ConsultationRequest,
     Language,
     MessageKind,
     OutboxStatus,
@@ -247,23 +243,6 @@ def test_the_drivers_note_is_in_the_patients_language(make_clinic: Any, smtp: Sm
     assert_spanish(note)
 
 
-@contextmanager
-def requests_made_in(language: Language) -> Iterator[None]:
-    """Requests made meanwhile are made in `language`.
-
-    The public form stores the language it was read in; here the request is made in it
-    directly, so this checks only that the acknowledgment follows the request's language.
-    """
-    def made_in(target: ConsultationRequest, args: Any, kwargs: dict[str, Any]) -> None:
-        kwargs["language"] = language
-
-    event.listen(ConsultationRequest, "init", made_in)
-    try:
-        yield
-    finally:
-        event.remove(ConsultationRequest, "init", made_in)
-
-
 def details(*times: datetime, **overrides: Any) -> RequestDetails:
     """A request for a consultation at `times` (overrides: any field)."""
     fields: dict[str, Any] = dict(
@@ -286,8 +265,8 @@ def test_the_acknowledgment_is_in_the_language_the_request_was_made_in(
 ) -> None:
     clinic = make_clinic(name=NAME)
     wanted = (at(clinic, VISIT, 9), at(clinic, VISIT + timedelta(days=1), 13))
-    with time_machine.travel(BEFORE, tick=False), requests_made_in(language):
-        submit_request(clinic, service(clinic, "consult"), details(*wanted), utcnow())
+    with time_machine.travel(BEFORE, tick=False):
+        submit_request(clinic, service(clinic, "consult"), details(*wanted, language=language), utcnow())
         db.session.commit()
         deliver_due()
     [message] = smtp.messages
@@ -309,12 +288,11 @@ def test_no_condition_medication_or_answer_in_any_spanish_message(
         item.name = f"{item.name} para dolor crónico y ansiedad CANARY-SERVICE"
     with time_machine.travel(BEFORE, tick=False) as clock:
         # A flagged request in Spanish: its acknowledgment.
-        with requests_made_in(Language.ES):
-            submit_request(clinic, service(clinic, "consult"), details(
-                at(clinic, VISIT, 9), concern=Concern.ANXIETY, concern_details="CANARY-DETAIL ataques de pánico",
-                medications="CANARY-LITHIUM litio 300 mg", answers={**dict.fromkeys(SCREENING_QUESTIONS, Answer.NO),
-                                                                     "heart_condition": Answer.YES},
-                email="flagged@example.com"), utcnow())
+        submit_request(clinic, service(clinic, "consult"), details(
+            at(clinic, VISIT, 9), concern=Concern.ANXIETY, concern_details="CANARY-DETAIL ataques de pánico",
+            medications="CANARY-LITHIUM litio 300 mg", answers={**dict.fromkeys(SCREENING_QUESTIONS, Answer.NO),
+                                                                 "heart_condition": Answer.YES},
+            email="flagged@example.com", language=Language.ES), utcnow())
         # Another, scheduled: the confirmation, every reminder, the driver's note, the cancellation.
         item = make_request(clinic, medications="CANARY-LITHIUM 300mg")
         item.concern_details = "CANARY-DETAIL"

@@ -1,8 +1,7 @@
 """The emails' text as the translation catalogues see it: what is extracted, and its Spanish.
 
 Extraction reads templates/email/** and booking/mail/** with the keywords `make messages`
-uses. Spanish is looked up in messages.po first and, for a msgid not (yet) there, in
-email.po.part, the emails' part waiting to be merged into it.
+uses; the Spanish is the one catalogue's, messages.po.
 """
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
 SPANISH = ROOT / "booking" / "translations" / "es" / "LC_MESSAGES"
-CATALOGUES = (SPANISH / "messages.po", SPANISH / "email.po.part")
+CATALOGUES = (SPANISH / "messages.po",)
 # The parts of babel.cfg that are the emails' (and the calendar file's) text.
 EMAIL_SOURCES = [
     ("booking/mail/**.py", "python"),
@@ -50,7 +49,7 @@ def _catalogues() -> tuple[Catalog, ...]:
 
 
 def spanish_entry(msgid: str | tuple[str, str]) -> tuple[Catalog, Message] | None:
-    """The Spanish entry for `msgid`: messages.po's if it has the msgid, else email.po.part's."""
+    """The Spanish entry for `msgid` in the catalogue, if it has one."""
     key = msgid if isinstance(msgid, str) else msgid[0]
     for catalog in _catalogues():
         message = catalog.get(key)

@@ -46,7 +46,7 @@ def test_patient_confirms_and_saves_a_driver_on_a_phone(
     shot(page, "phone-manage-driver-errors")
     # The form posts to #error-summary, so the summary is in view, not the top of the page.
     top = page.evaluate("document.getElementById('error-summary').getBoundingClientRect().top")
-    assert 0 <= top < PHONE["height"] / 2
+    assert -1 <= top < PHONE["height"] / 2  # a pixel of rounding when the anchor is scrolled to
     page.get_by_role("link", name="Their phone number").click()  # the summary leads to the field
     assert page.evaluate("document.activeElement.id") in ("phone", "")
 

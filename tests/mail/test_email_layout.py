@@ -10,7 +10,7 @@ from __future__ import annotations
 import html as html_lib
 import os
 import re
-from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -158,43 +158,51 @@ def test_the_calendar_link_opens_the_visits_file_in_the_messages_language(
     assert "Visita de tratamiento en Lakeside Infusions" in body
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Headless Chromium from Debian, as tests/browser/conftest.py launches it."""
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+def widths_at_phone_size(pages: dict[str, str]) -> dict[str, tuple[str, int]]:
+    """{name: (lang, scroll width)} of each HTML page in headless Chromium at 390 px.
+
+    Launched as tests/browser/conftest.py does, but in a thread of its own: the browser tests'
+    session-wide Playwright keeps an event loop running in this one, where a second sync
+    Playwright may not start.
+    """
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
-        yield launched
-        launched.close()
+    def measure() -> dict[str, tuple[str, int]]:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                      "--disable-sync", "--no-first-run"],
+            )
+            try:
+                page = browser.new_page(viewport=PHONE)
+                # Nothing may load from outside: a message only shows what it carries.
+                page.route("**/*", lambda route: route.abort())
+                found = {}
+                for name, html in pages.items():
+                    page.set_content(html)
+                    found[name] = (page.evaluate("document.documentElement.lang"),
+                                   page.evaluate("document.documentElement.scrollWidth"))
+                return found
+            finally:
+                browser.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(measure).result()
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("language", [Language.EN, Language.ES], ids=lambda lang: lang.value)
-def test_every_kind_reads_at_390_px_without_scrolling_sideways(
-    app: Flask, make_clinic: Any, ctx: None, browser: Any, language: Language
-) -> None:
+def test_every_kind_reads_at_390_px_without_scrolling_sideways(make_clinic: Any, ctx: None, language: Language) -> None:
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     _, messages = every_kind(make_clinic, language)
-    page = browser.new_page(viewport=PHONE)
-    # Nothing may load from outside: a message only shows what it carries.
-    page.route("**/*", lambda route: route.abort())
-    wide = {}
-    try:
-        for kind, (_, html) in messages.items():
-            # As delivered: the placeholder becomes a long secret link.
-            page.set_content(html.replace(MANAGE_URL_PLACEHOLDER, "https://book.example.org/manage/" + "x" * 43))
-            assert page.evaluate("document.documentElement.lang") == language.value
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > PHONE["width"]:
-                wide[kind.value] = width
-    finally:
-        page.close()
+    # As delivered: the placeholder becomes a long secret link.
+    link = "https://book.example.org/manage/" + "x" * 43
+    measured = widths_at_phone_size({kind.value: html.replace(MANAGE_URL_PLACEHOLDER, link)
+                                     for kind, (_, html) in messages.items()})
+    assert {lang for lang, _ in measured.values()} == {language.value}
+    wide = {kind: width for kind, (_, width) in measured.items() if width > PHONE["width"]}
     assert not wide, f"wider than {PHONE['width']} px: {wide}"
 
 

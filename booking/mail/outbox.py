@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from email.utils import formataddr, make_msgid
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -48,6 +49,16 @@ def manage_url(language: Language) -> str:
     return f"{MANAGE_URL_PLACEHOLDER}?lang={language.value}"
 
 
+def calendar_url(language: Language) -> str:
+    """The patient's page's `.ics` download as a stored body carries it (see `manage_url`)."""
+    return f"{MANAGE_URL_PLACEHOLDER}/calendar.ics?lang={language.value}"
+
+
+def directions_url(address: str) -> str:
+    """A maps search for `address`: a link the reader follows, nothing the email loads."""
+    return "https://www.google.com/maps/search/?" + urlencode({"api": 1, "query": address})
+
+
 def enqueue(
     clinic: Clinic,
     *,
@@ -67,8 +78,9 @@ def enqueue(
 
     Subject, bodies and the `.ics` are written once, now, in `language` (its words, and
     its dates in the clinic's region). `calendar` is (service, METHOD): an `.ics` of
-    `appointment` goes with it. Templates get `manage_url`, a placeholder replaced by a
-    fresh secret link when sending, and with a `service` in `context`, `service_label`.
+    `appointment` goes with it, `to_name` and `to_email` its ATTENDEE. Templates get
+    `manage_url` and `calendar_url` (placeholders replaced by a fresh secret link when
+    sending), `directions_url`, and with a `service` in `context`, `service_label`.
     """
     existing = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
     if existing is not None:
@@ -78,13 +90,18 @@ def enqueue(
     with force_locale(language.value):
         if calendar is not None and appointment is not None:
             service, method = calendar
-            ics = (appointment_ics(clinic, appointment, service, method=method, domain=domain, now=now), method)
-        context = {"clinic": clinic, "manage_url": manage_url(language), **context}
+            ics = (appointment_ics(clinic, appointment, service, attendee=(to_name, to_email), method=method,
+                                   domain=domain, now=now), method)
+        context = {
+            "clinic": clinic, "manage_url": manage_url(language), "calendar_url": calendar_url(language),
+            "directions_url": directions_url(clinic.address), **context,
+        }
         if "service" in context:
             context["service_label"] = service_label(context["service"])
         subject = render_template(f"email/{kind.value}.subject.txt", **context)
         body_text = render_template(f"email/{kind.value}.txt", **context)
-        body_html = render_template(f"email/{kind.value}.html", **context)
+        # The HTML's <title> is the subject, as the reader's inbox shows it.
+        body_html = render_template(f"email/{kind.value}.html", **context, subject=header_safe(subject))
     message = OutboxMessage(
         clinic_id=clinic.id,
         kind=kind,
@@ -104,7 +121,7 @@ def enqueue(
         next_attempt_at=due_at or now,
         created_at=now,
     )
-    message.has_manage_link = MANAGE_URL_PLACEHOLDER in message.body_text
+    message.has_manage_link = MANAGE_URL_PLACEHOLDER in message.body_text + message.body_html
     db.session.add(message)
     db.session.flush()
     return message

@@ -326,8 +326,10 @@ def calendar(token: str) -> Response:
     """The appointment as an iCalendar file (a cancellation once it is cancelled)."""
     clinic, appt = _load(token)
     method = "CANCEL" if appt.status is AppointmentStatus.CANCELLED else "REQUEST"
+    patient = db.session.get(Patient, appt.patient_id)
+    assert patient is not None
     body = appointment_ics(
-        clinic, appt, _service(appt), method=method,
+        clinic, appt, _service(appt), attendee=(patient.full_name, patient.email), method=method,
         domain=current_app.config["MAIL_MESSAGE_ID_DOMAIN"], now=utcnow(),
     )
     response = make_response(body)

@@ -122,7 +122,11 @@ def test_a_spanish_patients_booking_confirmation_is_spanish_and_links_to_a_spani
     assert page.status_code == 200 and '<html lang="es">' in page.get_data(as_text=True)
     [event_] = ics_of(message).walk("VEVENT")
     assert str(event_["SUMMARY"]) == "Visita de tratamiento en Lakeside Infusions"
-    assert str(event_["DESCRIPTION"]) == "Preguntas o cambios: +1 312-555-0100"
+    assert str(event_["DESCRIPTION"]) == (
+        "La visita termina a las 10:00 a.m. y luego viene el tiempo de recuperación.\n"
+        "Podrá irse a partir de las 10:45 a.m., aproximadamente.\n"
+        "Preguntas o cambios: +1 312-555-0100"
+    )
 
 
 def test_an_english_patients_link_and_calendar_say_english(make_clinic: Any, smtp: SmtpServer, ctx: None) -> None:

@@ -126,3 +126,87 @@ def test_staff_pages_have_no_axe_violations(
         found += violations(page, name)
     context.close()
     assert found == [], "\n".join(found)
+
+
+def tab_to(page: Any, selector: str, most: int = 150) -> None:
+    """Press Tab until the focused element matches `selector` (WCAG 2.1.1: all by keyboard)."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_keyboard_only_request_journey(browser: Any, live_server: str, clinic: Clinic) -> None:
+    # Tab, Space, Enter and typing only: no clicks, no fill(), no focus().
+    context = browser.new_context(viewport=WIDE, locale="en-US")
+    page = context.new_page()
+    page.goto(f"{live_server}/lakeside/request")
+    page.locator("[data-date-strip] button").first.wait_for()
+
+    # A refused form: focus lands on the error summary, whose items follow the page.
+    tab_to(page, "form [type=submit]")
+    page.keyboard.press("Enter")
+    page.locator("#error-summary").wait_for()
+    page.wait_for_function("document.activeElement.id === 'error-summary'")
+    items = page.locator("#error-summary a")
+    assert items.count() >= 8
+    in_page_order = page.evaluate(
+        """() => {
+            const targets = [...document.querySelectorAll('#error-summary a')]
+                .map(a => document.getElementById(a.getAttribute('href').slice(1)));
+            return targets.every(t => t !== null) && targets.every((t, i) => i === 0 ||
+                (targets[i - 1].compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING));
+        }"""
+    )
+    assert in_page_order
+    texts = items.all_inner_texts()
+    assert not [t for t in texts if "?:" in t]
+    assert any(t.startswith("What would you like help with? Choose") for t in texts)
+    assert "Email: Enter your email address." in texts
+    page.keyboard.press("Tab")  # the summary's first link is next
+    assert page.evaluate("document.activeElement") == page.evaluate(
+        "document.querySelector('#error-summary a')")
+
+    tab_to(page, "input[name=service]")
+    page.keyboard.press("Space")
+    page.locator("[data-date-strip] button").first.wait_for()
+    tab_to(page, "[data-date-strip] button:nth-child(3):not([disabled])")
+    page.keyboard.press("Enter")
+    # The strip was redrawn; focus stayed on the day, which is now the chosen one.
+    assert page.evaluate("document.activeElement.getAttribute('aria-pressed')") == "true"
+    tab_to(page, "[data-slot-list] button")
+    page.keyboard.press("Space")
+    assert page.evaluate("document.activeElement.getAttribute('aria-pressed')") == "true"
+
+    for selector, text in [("#full_name", "Robin Keyboard"), ("#email", "robin@example.com"),
+                           ("#phone", "312 555 0177"), ("#date_of_birth", "04121985")]:
+        tab_to(page, selector)
+        page.keyboard.type(text)
+    for group in ("concern", "heart_condition", "substance_misuse", "psychosis_or_mania",
+                  "pregnancy", "support_person"):
+        tab_to(page, f"input[name={group}]")
+        page.keyboard.press("Space")  # the first choice: Depression, then "No" throughout
+    tab_to(page, "#consent_privacy")
+    page.keyboard.press("Space")
+    tab_to(page, "form [type=submit]")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Request received").wait_for()
+    context.close()
+
+
+def test_a_required_choice_is_not_called_optional(browser: Any, live_server: str, clinic: Clinic) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server}/lakeside/request")
+    field = page.locator("#concern_details")
+    assert "optional" not in page.locator("label[for=concern_details]").inner_text().lower()
+    assert "Optional, unless" in page.locator("#concern_details-hint").inner_text()
+    assert field.get_attribute("required") is None
+    page.get_by_label("Something else").check()
+    page.get_by_role("button", name="Send request").click()
+    page.locator("#error-summary").wait_for()
+    assert "optional" not in page.locator("#concern_details").locator("xpath=..").inner_text().lower()
+    assert field.get_attribute("required") is not None
+    assert field.get_attribute("aria-invalid") == "true"
+    context.close()

@@ -66,7 +66,8 @@ def test_patient_pages_have_no_axe_violations(
     found: list[str] = []
     q = f"?lang={lang}"
     for name, path in [("index", "/"), ("clinic", "/lakeside/"), ("request", "/lakeside/request")]:
-        page.goto(live_server + path + q)
+        response = page.goto(live_server + path + q)
+        assert response is not None and response.ok, name
         found += violations(page, name)
     assert page.locator("html").get_attribute("lang") == lang
 
@@ -84,7 +85,13 @@ def test_patient_pages_have_no_axe_violations(
     found += violations(page, "received")
 
     for name, path in [("manage", ""), ("cancel", "/cancel"), ("reschedule", "/reschedule")]:
-        page.goto(manage + path + q)
+        response = page.goto(manage + path + q)
+        assert response is not None and response.ok, name
+        assert "/manage/" in page.url, name
+        found += violations(page, name)
+    # The pages a wrong address gets: a bad link, a missing page.
+    for name, path in [("invalid-link", "/manage/not-a-real-token"), ("not-found", "/no-such-clinic/")]:
+        page.goto(live_server + path + q)
         found += violations(page, name)
     context.close()
     assert found == [], "\n".join(found)

@@ -17,7 +17,7 @@ class DriverForm(FlaskForm):
 
     name = name_field(_l("Driver's or support person's name"), _l("Enter your driver's name."))
     phone = phone_field(_l("Their phone number"), _l("Enter your driver's phone number."))
-    email = email_field(_l("Their email (optional)"))
+    email = email_field(_l("Their email"))
     may_email = BooleanField(_l("Send my driver a note with the pickup time"))
     confirmed = BooleanField(_l("My driver is confirmed: they know the day and time and will take me home"))
 

@@ -77,6 +77,9 @@ class ConsultationRequestForm(FlaskForm):
     """What a prospective patient fills in to ask for a consultation."""
 
     service = RadioField(_l("Type of consultation"), validators=[InputRequired(_l("Choose a consultation type."))])
+    # Declared in page order, so the error summary lists its items in the order of the page.
+    preferred_times = SelectMultipleField(_l("Preferred times"), validate_choice=False)
+    call_me = BooleanField(_l("Please call me to find a time"))
     full_name = name_field(
         _l("Full name"), _l("Enter your full name."),
         too_long=_l("Your name should be %(min)d to %(max)d characters."),
@@ -93,7 +96,7 @@ class ConsultationRequestForm(FlaskForm):
         validators=[InputRequired(_l("Choose what you would like help with."))],
     )
     concern_details = TextAreaField(
-        _l("Anything you would like us to know (optional)"),
+        _l("Anything you would like us to know"),
         filters=[strip],
         validators=[Length(max=1000), PlainText(multiline=True)],
     )
@@ -111,8 +114,6 @@ class ConsultationRequestForm(FlaskForm):
         choices=ANSWER_CHOICES,
         validators=[InputRequired(ANSWER_REQUIRED)],
     )
-    preferred_times = SelectMultipleField(_l("Preferred times"), validate_choice=False)
-    call_me = BooleanField(_l("Please call me to find a time"))
     consent_email = BooleanField(_l("By email"), default=True)
     consent_phone = BooleanField(_l("By phone"), default=True)
     consent_privacy = BooleanField(

@@ -107,7 +107,7 @@
   function renderStrip() {
     strip.textContent = "";
     dates.forEach(function (day) {
-      var button = el("button", { type: "button", "class": "date-button", "aria-pressed": String(day.date === current) });
+      var button = el("button", { type: "button", "class": "date-button", "aria-pressed": String(day.date === current), "data-date": day.date });
       button.appendChild(el("span", {}, dayFmt.format(noon(day.date))));
       button.appendChild(el("small", {}, day.slots.length ? sayCount(words.free, day.slots.length) : words.noneFree));
       if (!day.slots.length) button.disabled = true;
@@ -115,6 +115,9 @@
         current = day.date;
         renderStrip();
         renderSlots();
+        // Re-rendering replaced the buttons: keep keyboard focus on the same day.
+        var again = strip.querySelector('[data-date="' + day.date + '"]');
+        if (again) again.focus();
       });
       strip.appendChild(button);
     });

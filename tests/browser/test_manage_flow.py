@@ -51,7 +51,7 @@ def test_patient_confirms_and_saves_a_driver_on_a_phone(
     assert page.evaluate("document.activeElement.id") in ("phone", "")
 
     page.get_by_label("Their phone number").fill("312 555 0199")
-    page.get_by_label("Their email (optional)").fill("sam@example.net")
+    page.get_by_label("Their email", exact=True).fill("sam@example.net")
     page.get_by_label("Send my driver a note with the pickup time").check()
     page.get_by_label("My driver is confirmed").check()
     page.get_by_role("button", name="Save driver details").click()

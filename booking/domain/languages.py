@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 
@@ -19,6 +20,8 @@ def choose_language(asked: str | None, remembered: str | None, accepted: Iterabl
     return DEFAULT_LANGUAGE
 
 
+# Called for every date and time a page shows; Locale.parse costs several microseconds.
+@lru_cache(maxsize=64)
 def formatting_locale(clinic_locale: str, language: Language) -> str:
     """The Babel locale for dates and times: the patient's language in the clinic's region.
 

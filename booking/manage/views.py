@@ -148,7 +148,7 @@ def _page(
         clinic=clinic,
         appt=appointment,
         service=service,
-        first_name=patient.full_name.split()[0],
+        first_name=patient.first_name,
         instructions=instructions,
         fasting=fasting,
         changeable=changeable,

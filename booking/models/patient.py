@@ -44,6 +44,11 @@ class Patient(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    @property
+    def first_name(self) -> str:
+        """What messages greet the patient by."""
+        return self.full_name.split()[0]
+
 
 class Concern(enum.Enum):
     """What a patient seeks help with."""

@@ -41,7 +41,7 @@ def _context(clinic: Clinic, appointment: Appointment, patient: Patient, service
         instructions.clear_liquids_hours if instructions else None,
     )
     return {
-        "first_name": patient.full_name.split()[0],
+        "first_name": patient.first_name,
         "service": service,
         "starts": starts,
         "ends": appointment.ends_at.astimezone(zone),
@@ -139,7 +139,7 @@ def queue_pickup_note(clinic: Clinic, appointment: Appointment, now: datetime) -
         to_email=appointment.driver_email,
         context={
             "driver_name": appointment.driver_name,
-            "first_name": patient.full_name.split()[0],
+            "first_name": patient.first_name,
             # End of the visit plus recovery: when the patient may leave.
             "pickup": appointment.blocked_until.astimezone(clinic.zone),
         },

@@ -57,7 +57,7 @@ def book_series(
         to_name=patient.full_name,
         to_email=patient.email,
         context={
-            "first_name": patient.full_name.split()[0],
+            "first_name": patient.first_name,
             "service": service,
             "sessions": [(a.starts_at.astimezone(zone), a.ends_at.astimezone(zone)) for a in booked],
         },

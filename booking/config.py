@@ -67,3 +67,8 @@ OUTBOX_BATCH = 200
 OUTBOX_MAX_ATTEMPTS = 8
 OUTBOX_RETRY_BASE_SECONDS = 60
 OUTBOX_RETRY_CAP_SECONDS = 3600
+
+# The form embedded on a clinic's website (booking/public/embed.py): how long its signed
+# form token and the "request received" page's link stay good.
+EMBED_FORM_TOKEN_SECONDS = 2 * 3600
+EMBED_RECEIVED_TOKEN_SECONDS = 3600

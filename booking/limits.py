@@ -39,3 +39,9 @@ STAFF_HORIZON_DAYS = 400
 # The longest a chair can be held by one appointment: the longest service plus
 # the longest recovery. Occupancy queries look back this far before a window.
 LONGEST_BLOCK = timedelta(minutes=SERVICE_MINUTES.high + RECOVERY_MINUTES.high)
+
+# Where a request came from (utm_* and source), as the embed script or a link passes it:
+# cut to this many characters rather than refusing the patient's form.
+CAMPAIGN_TEXT = Bounds(1, 100)
+# An origin allowed to embed a clinic's form, e.g. https://www.clinic.example:8443.
+EMBED_ORIGIN_LENGTH = Bounds(8, 300)

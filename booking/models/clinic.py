@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.limits import (
+    EMBED_ORIGIN_LENGTH,
     HORIZON_DAYS,
     RECOVERY_MINUTES,
     REMINDER_DAYS_BEFORE,
@@ -91,6 +92,27 @@ class Clinic(Base):
     opening_hours: Mapped[list[OpeningHours]] = relationship(
         order_by="(OpeningHours.weekday, OpeningHours.opens)"
     )
+
+
+class EmbedOrigin(Base):
+    """A website origin (`https://www.clinic.example`) allowed to show the clinic's form in a frame.
+
+    Stored as `booking.domain.embedding.normalise_origin` writes it, so the
+    `frame-ancestors` header lists exactly what the admin allowed.
+    """
+
+    __tablename__ = "embed_origin"
+    __table_args__ = (
+        UniqueConstraint("clinic_id", "origin"),
+        CheckConstraint(EMBED_ORIGIN_LENGTH.check("length(origin)"), name="origin_length"),
+        CheckConstraint("origin LIKE 'https://%' OR origin LIKE 'http://localhost%' "
+                        "OR origin LIKE 'http://127.0.0.1%'", name="origin_scheme"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id", ondelete="CASCADE"), index=True)
+    origin: Mapped[str] = mapped_column(String(EMBED_ORIGIN_LENGTH.high))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ServiceKind(enum.Enum):

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from booking.limits import CAMPAIGN_TEXT
 from booking.models.base import Base, UTCDateTime, str_enum, utcnow
 from booking.models.language import Language
 
@@ -88,6 +89,10 @@ class ReviewDecision(enum.Enum):
     NEEDS_CALL = "needs_call"
 
 
+# booking.domain.embedding.CAMPAIGN_FIELDS, as columns of a request.
+CAMPAIGN_COLUMNS = ("source", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+
+
 class ConsultationRequest(Base):
     """A prospective patient's request for a first consultation."""
 
@@ -102,6 +107,8 @@ class ConsultationRequest(Base):
         UniqueConstraint("clinic_id", "form_key"),
         CheckConstraint("consent_privacy", name="privacy_consent"),
         CheckConstraint("consent_email OR consent_phone", name="contact_consent"),
+        *(CheckConstraint(CAMPAIGN_TEXT.check(f"length({name})", nullable=True), name=f"{name}_length")
+          for name in CAMPAIGN_COLUMNS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -143,6 +150,13 @@ class ConsultationRequest(Base):
     # The request form's one-time key (see booking/public/forms.py); None for a form
     # posted without one, which then has no protection against a double submit.
     form_key: Mapped[str | None] = mapped_column(String(32))
+    # Where the patient came from, as the page that sent them said (booking/domain/embedding.py).
+    source: Mapped[str | None] = mapped_column(String(CAMPAIGN_TEXT.high))
+    utm_source: Mapped[str | None] = mapped_column(String(CAMPAIGN_TEXT.high))
+    utm_medium: Mapped[str | None] = mapped_column(String(CAMPAIGN_TEXT.high))
+    utm_campaign: Mapped[str | None] = mapped_column(String(CAMPAIGN_TEXT.high))
+    utm_term: Mapped[str | None] = mapped_column(String(CAMPAIGN_TEXT.high))
+    utm_content: Mapped[str | None] = mapped_column(String(CAMPAIGN_TEXT.high))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

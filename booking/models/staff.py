@@ -128,6 +128,8 @@ class AuditAction(enum.Enum):
     SETTINGS_INSTRUCTIONS_CHANGED = "settings_instructions_changed"
     SETTINGS_INSTRUCTIONS_OVERRIDE_ADDED = "settings_instructions_override_added"
     SETTINGS_INSTRUCTIONS_OVERRIDE_REMOVED = "settings_instructions_override_removed"
+    SETTINGS_EMBED_ORIGIN_ADDED = "settings_embed_origin_added"
+    SETTINGS_EMBED_ORIGIN_REMOVED = "settings_embed_origin_removed"
 
     @property
     def label(self) -> str:
@@ -175,6 +177,8 @@ _ACTION_LABELS = {
     AuditAction.SETTINGS_INSTRUCTIONS_CHANGED: "Pre-visit instructions changed",
     AuditAction.SETTINGS_INSTRUCTIONS_OVERRIDE_ADDED: "Service's own instructions added",
     AuditAction.SETTINGS_INSTRUCTIONS_OVERRIDE_REMOVED: "Service's own instructions removed",
+    AuditAction.SETTINGS_EMBED_ORIGIN_ADDED: "Website allowed to embed the form",
+    AuditAction.SETTINGS_EMBED_ORIGIN_REMOVED: "Website no longer allowed to embed the form",
 }
 
 

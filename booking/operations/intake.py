@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from booking.domain.embedding import Campaign
 from booking.domain.errors import DomainError, InvalidRequest, PreferredTimeUnavailable
 from booking.domain.screening import review_reasons
 from booking.extensions import db
@@ -58,6 +59,8 @@ class RequestDetails:
     preferred_times: tuple[datetime, ...] = field(default=())
     # The language the form was read in: the request keeps it, and its patient after it.
     language: Language = Language.EN
+    # Where the patient came from (utm_* and source from the page that sent them).
+    campaign: Campaign = field(default_factory=Campaign)
 
 
 def submit_request(
@@ -116,6 +119,7 @@ def submit_request(
         review_reasons=reasons,
         form_key=form_key,
         language=details.language,
+        **details.campaign.columns(),
         created_at=now,
         updated_at=now,
         **details.answers,

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from booking.public import views  # noqa: E402,F401  (registers the routes)
+from booking.public import embed, views  # noqa: E402,F401  (register the routes)

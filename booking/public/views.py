@@ -1,7 +1,10 @@
 """Views for patients: the clinic list, a clinic's page, and the request form."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -20,6 +23,7 @@ from wtforms import SelectChoice
 
 from booking.caching import availability_cache, stamp
 from booking.domain.availability import starts_by_day
+from booking.domain.embedding import Campaign, campaign_from
 from booking.domain.errors import InvalidRequest, PreferredTimeUnavailable
 from booking.extensions import db, limiter
 from booking.i18n import asked_language, current_language
@@ -95,10 +99,30 @@ def _times_by_day(clinic: Clinic, service: Service) -> dict[date, list[datetime]
     return grouped
 
 
+@dataclass(frozen=True)
+class FormPage:
+    """Where the request form is shown: its own page here, or (`booking.public.embed`) inside a
+    clinic's website. The campaign (utm_*, source) rides on the form's address to the POST."""
+
+    campaign: Campaign = field(default_factory=Campaign)
+    template: str = "public/request.html"
+    layout: str = "base.html"
+    endpoint: str = "public.request_form"
+
+    def query(self) -> dict[str, str]:
+        """What the form's address carries on besides `?lang=`."""
+        return self.campaign.given()
+
+    def context(self, clinic: Clinic, form_key: str) -> Mapping[str, Any]:
+        """More for the template, once the page's one-time key is known."""
+        return {}
+
+
 def _render_form(
     clinic: Clinic, form: ConsultationRequestForm, services: list[Service], status: int = 200,
-    notice: str | None = None,
+    notice: str | None = None, page: FormPage | None = None,
 ) -> tuple[str, int]:
+    page = page or FormPage()
     service = next((s for s in services if s.slug == form.service.data), services[0])
     if not is_form_key(form.form_key.data):
         # A new page, a page from before keys, or a damaged key: sent again, the form
@@ -108,7 +132,11 @@ def _render_form(
     chosen = _chosen_in_zone(form.preferred_times.data or [], clinic.zone)
     return (
         render_template(
-            "public/request.html",
+            page.template,
+            layout=page.layout,
+            form_endpoint=page.endpoint,
+            form_query=page.query(),
+            **page.context(clinic, form.form_key.data),
             clinic=clinic,
             form=form,
             services=services,
@@ -138,8 +166,11 @@ def _chosen_in_zone(values: list[str], zone: ZoneInfo) -> set[str]:
     return chosen
 
 
-def _new_form(clinic: Clinic, services: list[Service]) -> ConsultationRequestForm:
-    form = ConsultationRequestForm(phone_region=clinic.phone_region, today=_today(clinic))
+def _new_form(clinic: Clinic, services: list[Service], *, csrf: bool = True) -> ConsultationRequestForm:
+    # csrf=False for the embedded form, which has its own token (booking/public/embed.py);
+    # else Flask-WTF's setting decides.
+    meta = {} if csrf else {"csrf": False}
+    form = ConsultationRequestForm(phone_region=clinic.phone_region, today=_today(clinic), meta=meta)
     form.service.choices = [SelectChoice(s.slug, s.name) for s in services]
     if form.service.data is None and services:
         form.service.data = services[0].slug
@@ -165,22 +196,44 @@ def request_form(slug: str) -> Response | tuple[str, int]:
     (a double click, a retry) gets the same answer and stores nothing new. A POST
     without a key (a page from before keys) is taken in, unprotected.
     """
+    clinic, services = requestable(slug)
+    page = FormPage(campaign_from(request.args))
+    form = _new_form(clinic, services)
+    if not form.validate_on_submit():
+        notice = DAMAGED_FORM if form.form_key.errors else None
+        return _render_form(clinic, form, services, 422 if request.method == "POST" else 200, notice, page)
+    outcome = take_in(clinic, services, form, page)
+    if isinstance(outcome, tuple):
+        return outcome
+    if outcome is None:
+        session.pop("received", None)
+    else:
+        session["received"] = outcome
+    return redirect(url_for("public.request_received", slug=slug, **asked_language()), 303)
+
+
+def requestable(slug: str) -> tuple[Clinic, list[Service]]:
+    """The clinic and the services its form offers; 404 if it has none."""
     clinic = _clinic_or_404(slug)
     services = _public_services(clinic)
     if not services:
         abort(404)
-    form = _new_form(clinic, services)
-    if not form.validate_on_submit():
-        notice = DAMAGED_FORM if form.form_key.errors else None
-        return _render_form(clinic, form, services, 422 if request.method == "POST" else 200, notice)
+    return clinic, services
+
+
+def take_in(
+    clinic: Clinic, services: list[Service], form: ConsultationRequestForm, page: FormPage
+) -> dict[str, int] | None | tuple[str, int]:
+    """Store the validated form: `{"clinic": id, "request": id}` of the request it made (or made
+    before, for a repeat), None for a bot, or the form again with what went wrong."""
     if form.website.data:
         # A bot filled in the hidden field: look successful, keep nothing.
-        session.pop("received", None)
-        return redirect(url_for("public.request_received", slug=slug, **asked_language()), 303)
+        return None
     service = next(s for s in services if s.slug == form.service.data)
     form_key = form.form_key.data or None
+    details = replace(form.details(current_language()), campaign=page.campaign)
     try:
-        created = submit_request(clinic, service, form.details(current_language()), utcnow(), form_key=form_key)
+        created = submit_request(clinic, service, details, utcnow(), form_key=form_key)
         # Read before the commit expires them, which would cost two more queries.
         received = {"clinic": clinic.id, "request": created.id}
         db.session.commit()
@@ -191,7 +244,7 @@ def request_form(slug: str) -> Response | tuple[str, int]:
         assert form_key is not None
         earlier = request_for_form_key(clinic, form_key)
         if earlier is None:  # the winner was rolled back after all: nothing was kept
-            return _render_form(clinic, form, services, 409, DAMAGED_FORM)
+            return _render_form(clinic, form, services, 409, DAMAGED_FORM, page)
         received = {"clinic": clinic.id, "request": earlier.id}
     except PreferredTimeUnavailable as error:
         db.session.rollback()
@@ -207,24 +260,27 @@ def request_form(slug: str) -> Response | tuple[str, int]:
             t.isoformat() for t in form.chosen_times if t not in error.times
         ]
         form.chosen_times = ()
-        return _render_form(clinic, form, services, 409)
+        return _render_form(clinic, form, services, 409, page=page)
     except InvalidRequest:
         db.session.rollback()
-        return _render_form(clinic, form, services, 422, gettext("Please check the form and try again."))
-    session["received"] = received
-    return redirect(url_for("public.request_received", slug=slug, **asked_language()), 303)
+        return _render_form(clinic, form, services, 422, gettext("Please check the form and try again."), page)
+    return received
 
 
 def render_after_csrf_failure(slug: str) -> tuple[str, int]:
     """The form again, with what was typed, after an expired or missing CSRF token."""
-    clinic = _clinic_or_404(slug)
-    services = _public_services(clinic)
-    if not services:
-        abort(404)
+    clinic, services = requestable(slug)
     form = _new_form(clinic, services)
+    return render_refused(clinic, services, form, FormPage(campaign_from(request.args)))
+
+
+def render_refused(
+    clinic: Clinic, services: list[Service], form: ConsultationRequestForm, page: FormPage
+) -> tuple[str, int]:
+    """The posted form again, everything typed kept, asking to send it again (its token was stale)."""
     form.validate()  # fills data and errors from what was posted
-    for field in form:
-        field.errors = []
+    for form_field in form:
+        form_field.errors = []
     return _render_form(
         clinic,
         form,
@@ -234,6 +290,7 @@ def render_after_csrf_failure(slug: str) -> tuple[str, int]:
             "Your session expired before the form was sent. Nothing was saved: please check "
             "your answers and press “Send request” again."
         ),
+        page,
     )
 
 
@@ -242,17 +299,25 @@ def request_received(slug: str) -> str:
     """Confirmation page with next steps and pre-visit instructions."""
     clinic = _clinic_or_404(slug)
     received = session.get("received") or {}
+    request_id = received.get("request") if received.get("clinic") == clinic.id else None
+    return render_received(clinic, request_id)
+
+
+def render_received(clinic: Clinic, request_id: object, template: str = "public/received.html",
+                    **context: Any) -> str:
+    """The received page for request `request_id` of `clinic` (a plain thank-you if there is none)."""
     consultation = None
-    if received.get("clinic") == clinic.id:
+    if isinstance(request_id, int):
         consultation = db.session.scalar(
             select(ConsultationRequest).where(
                 ConsultationRequest.clinic_id == clinic.id,
-                ConsultationRequest.id == received.get("request"),
+                ConsultationRequest.id == request_id,
             )
         )
     service = db.session.get(Service, consultation.service_id) if consultation else None
     return render_template(
-        "public/received.html",
+        template,
+        **context,
         clinic=clinic,
         consultation=consultation,
         service=service,

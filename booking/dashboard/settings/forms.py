@@ -267,3 +267,21 @@ class InstructionsForm(FlaskForm):
     driver_required = BooleanField("A driver must take the patient home")
     support_person_text = _text("Support person", 2000, multiline=True)
     other = _text("Anything else", 2000, multiline=True)
+
+
+class EmbedOriginForm(FlaskForm):
+    """A website allowed to show the clinic's form in a frame (booking/domain/embedding.py)."""
+
+    origin = StringField(
+        "Website address",
+        validators=[DataRequired("Enter the address of your website, like https://www.example.com.")],
+    )
+
+    def validate_origin(self, field: StringField) -> None:
+        """Written one way only, so the frame-ancestors list matches the browser's origin."""
+        from booking.domain.embedding import InvalidOrigin, normalise_origin
+
+        try:
+            field.data = normalise_origin(field.data)
+        except InvalidOrigin as error:
+            raise ValidationError(str(error)) from error

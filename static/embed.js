@@ -48,7 +48,9 @@
 
   var frame = document.createElement("iframe");
   frame.src = ours + "/" + clinic + "/embed?" + query.toString();
-  frame.title = script.getAttribute("data-title") || "Request a consultation";
+  // The frame's accessible name, in the form's language if data-lang gives one.
+  var TITLES = { en: "Request a consultation", es: "Pedir una consulta" };
+  frame.title = script.getAttribute("data-title") || TITLES[lang] || TITLES.en;
   frame.setAttribute("data-clinicbooking", clinic);
   frame.style.display = "block";
   frame.style.width = "100%";

@@ -15,7 +15,9 @@ from booking.models import Clinic, Role
 from tests.factories import STAFF_PASSWORD, chairs, service
 from tests.support.browser import PHONE
 from tests.support.clinic_time import days_ahead, local
+from tests.support.embed import allow
 from tests.support.manage import link_for
+from tests.support.parent_site import parent_site
 
 RULE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 WIDE = {"width": 1366, "height": 900}
@@ -97,6 +99,40 @@ def test_patient_pages_have_no_axe_violations(
     assert found == [], "\n".join(found)
 
 
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_the_embedded_form_has_no_axe_violations(
+    browser: Any, live_server: str, clinic: Clinic, size: str, lang: str
+) -> None:
+    # The form in its frame on a clinic's page of another origin: axe runs inside the frame.
+    with parent_site(live_server, "lakeside", extra=f' data-lang="{lang}"') as site:
+        allow(clinic, site)
+        context = browser.new_context(viewport=VIEWPORTS[size])
+        page = context.new_page()
+        page.goto(f"{site}/")
+        page.frame_locator("iframe[data-clinicbooking]").locator("#full_name").wait_for()
+        [frame] = [f for f in page.frames if f is not page.main_frame]
+        assert frame.locator("html").get_attribute("lang") == lang
+        found = violations(frame, "embedded-form")
+
+        frame.locator("#full_name").fill("Robin Browser")
+        frame.locator("#email").fill("robin@")
+        frame.locator("form [type=submit]").last.click()
+        frame.locator("#error-summary").wait_for()
+        found += violations(frame, "embedded-form-errors")
+
+        fill_details(frame)
+        frame.locator("#email").fill("robin@example.com")
+        frame.locator("[data-slot-list] button").first.click()
+        frame.locator("form [type=submit]").last.click()
+        frame.wait_for_url("**/embed/received**")
+        found += violations(frame, "embedded-received")
+        # No horizontal scroll inside the frame at this width.
+        assert frame.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        context.close()
+    assert found == [], "\n".join(found)
+
+
 @pytest.mark.parametrize("size", VIEWPORTS)
 def test_staff_pages_have_no_axe_violations(
     browser: Any, live_server: str, clinic: Clinic, make_appointment: Any, make_request: Any,
@@ -124,6 +160,7 @@ def test_staff_pages_have_no_axe_violations(
         ("patients", "/dashboard/patients/"),
         ("patient", f"/dashboard/patients/{appt.patient_id}"),
         ("settings", "/dashboard/settings/"),
+        ("settings-embed", "/dashboard/settings/embed"),
         ("messages", "/dashboard/messages"),
         ("audit", "/dashboard/audit"),
     ]

@@ -104,3 +104,55 @@ def test_booking_keys_keep_what_they_stand_for_down_and_up(empty_database: str) 
         # Recomputed by the migration's own copy of the recipe: the same as the app's.
         assert keys() == [("shared", expected[0]), (None, None)]
         db.engine.dispose()
+
+
+def test_embedding_columns_and_origins_go_down_and_up_with_requests_kept(empty_database: str) -> None:
+    from datetime import date, datetime, timezone
+
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from booking import ROOT
+    from booking.models import Answer, Clinic, Concern, ConsultationRequest, EmbedOrigin, PreferredTime, Service, ServiceKind
+
+    revision = "f1a2c3e4b5d6"
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database})
+    with app.app_context():
+        upgrade()
+        clinic = Clinic(slug="mig", name="Clinic", timezone="America/Chicago", address="1 Test St",
+                        phone="+13125550100", email="desk@clinic.example")
+        db.session.add(clinic)
+        db.session.flush()
+        consult = Service(clinic_id=clinic.id, slug="consult", name="Consultation", kind=ServiceKind.CONSULTATION,
+                          duration_minutes=45)
+        db.session.add_all([consult, EmbedOrigin(clinic_id=clinic.id, origin="https://www.clinic.example")])
+        db.session.flush()
+        item = ConsultationRequest(
+            clinic_id=clinic.id, service_id=consult.id, full_name="Pat Migrated", email="pat@example.com",
+            phone="+13125550101", date_of_birth=date(1980, 1, 1), concern=Concern.ANXIETY,
+            heart_condition=Answer.NO, substance_misuse=Answer.NO, psychosis_or_mania=Answer.NO,
+            pregnancy=Answer.NO, support_person=Answer.YES, consent_privacy=True, consent_email=True,
+            consent_phone=True, source="website", utm_source="newsletter",
+        )
+        item.preferred_times = [PreferredTime(clinic_id=clinic.id, rank=1,
+                                              starts_at=datetime(2030, 4, 9, 14, tzinfo=timezone.utc))]
+        db.session.add(item)
+        db.session.commit()
+        db.session.remove()
+
+        def rows(sql: str) -> list[tuple[object, ...]]:
+            with db.engine.connect() as conn:
+                return [tuple(r) for r in conn.execute(text(sql))]
+
+        before = ScriptDirectory(str(ROOT / "migrations")).get_revision(revision).down_revision
+        downgrade(revision=before)
+        assert "embed_origin" not in inspect(db.engine).get_table_names()
+        assert "utm_source" not in {c["name"] for c in inspect(db.engine).get_columns("consultation_request")}
+        assert rows("SELECT full_name FROM consultation_request") == [("Pat Migrated",)]
+        assert rows("SELECT rank FROM preferred_time") == [(1,)]  # its children were not touched
+        upgrade()
+        assert rows("SELECT full_name, source, utm_source FROM consultation_request") == [("Pat Migrated", None, None)]
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            conn.execute(text("UPDATE consultation_request SET utm_term = ''"))
+        db.engine.dispose()

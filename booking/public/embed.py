@@ -27,9 +27,9 @@ from booking.i18n import asked_language
 from booking.models import Clinic, EmbedOrigin
 from booking.public import bp
 from booking.public.embed_tokens import form_token, form_token_valid, received_request_id, received_token
+from booking.public.form_page import FormPage
 from booking.public.views import (
     DAMAGED_FORM,
-    FormPage,
     _new_form,
     _render_form,
     _request_rate_limit,

@@ -1,8 +1,7 @@
 """Views for patients: the clinic list, a clinic's page, and the request form."""
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,7 +22,7 @@ from wtforms import SelectChoice
 
 from booking.caching import availability_cache, stamp
 from booking.domain.availability import starts_by_day
-from booking.domain.embedding import Campaign, campaign_from
+from booking.domain.embedding import campaign_from
 from booking.domain.errors import InvalidRequest, PreferredTimeUnavailable
 from booking.extensions import db, limiter
 from booking.i18n import asked_language, current_language
@@ -31,6 +30,7 @@ from booking.i18n import lazy_text as _l
 from booking.models import Clinic, ConsultationRequest, Service, ServiceKind, utcnow
 from booking.operations.intake import FormAlreadySubmitted, submit_request
 from booking.public import bp
+from booking.public.form_page import FormPage
 from booking.public.forms import (
     SCREENING_LABELS,
     ConsultationRequestForm,
@@ -97,25 +97,6 @@ def _times_by_day(clinic: Clinic, service: Service) -> dict[date, list[datetime]
         grouped = starts_by_day(find_slots(clinic, service, first_day, days, now))
         cache.put(key, computed_from, grouped)
     return grouped
-
-
-@dataclass(frozen=True)
-class FormPage:
-    """Where the request form is shown: its own page here, or (`booking.public.embed`) inside a
-    clinic's website. The campaign (utm_*, source) rides on the form's address to the POST."""
-
-    campaign: Campaign = field(default_factory=Campaign)
-    template: str = "public/request.html"
-    layout: str = "base.html"
-    endpoint: str = "public.request_form"
-
-    def query(self) -> dict[str, str]:
-        """What the form's address carries on besides `?lang=`."""
-        return self.campaign.given()
-
-    def context(self, clinic: Clinic, form_key: str) -> Mapping[str, Any]:
-        """More for the template, once the page's one-time key is known."""
-        return {}
 
 
 def _render_form(

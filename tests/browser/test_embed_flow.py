@@ -17,7 +17,7 @@ from booking.extensions import db
 from booking.models import Clinic, ConsultationRequest
 from tests.support.browser import PHONE, SCREENSHOTS
 from tests.support.embed import allow
-from tests.support.parent_site import parent_site
+from tests.support.parent_site import FRAME, parent_site
 from tests.support.waiting import eventually
 
 DESKTOP = {"width": 1366, "height": 900}
@@ -138,3 +138,26 @@ def test_a_website_not_on_the_list_is_refused_by_the_browser(
         assert frame.locator("#full_name").count() == 0
         assert page.evaluate("window.clinicEvents") == []
         context.close()
+
+
+def test_the_plain_frame_works_without_javascript(browser: Any, live_server: str, clinic: Clinic,
+                                                  cookies_seen: list[str]) -> None:
+    # For sites that forbid scripts: the <iframe> snippet, with JavaScript off everywhere.
+    with parent_site(live_server, "lakeside", snippet=FRAME) as site:
+        allow(clinic, site)
+        context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+        context.route(f"{live_server}/**", without_cookies)
+        page = context.new_page()
+        page.goto(f"{site}/")
+        frame = page.frame_locator("iframe")
+        frame.get_by_role("heading", name="Request a consultation").wait_for()
+        frame.locator("[data-nojs-slots] input[name=preferred_times]").first.check()
+        fill_in(frame)
+        frame.get_by_role("button", name="Send request").click()
+        frame.get_by_role("heading", name="Request received").wait_for()
+        assert frame.get_by_text("Thank you, Robin.").count() == 1
+        context.close()
+    db.session.expire_all()
+    stored = db.session.scalars(select(ConsultationRequest)).one()
+    assert (stored.full_name, stored.source, stored.utm_source) == ("Robin Framewell", "website", None)
+    assert cookies_seen == []

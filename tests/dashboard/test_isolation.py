@@ -15,6 +15,7 @@ from booking.models import (
     ChangeRequest,
     Closure,
     ConsultationRequest,
+    EmbedOrigin,
     MessageKind,
     OpeningHours,
     OutboxMessage,
@@ -44,6 +45,8 @@ def world(make_clinic: Any, make_request: Any, make_appointment: Any) -> dict[st
     change = ChangeRequest(clinic_id=b.id, appointment_id=appointment.id,
                            preferred_times=[local(b, days_ahead(b, 4), 9).isoformat()])
     db.session.add(change)
+    embed_origin = EmbedOrigin(clinic_id=b.id, origin="https://beta.example")
+    db.session.add(embed_origin)
     db.session.execute(update(OutboxMessage).values(status=OutboxStatus.FAILED))
     db.session.commit()
     return {
@@ -59,6 +62,7 @@ def world(make_clinic: Any, make_request: Any, make_appointment: Any) -> dict[st
             "hours_id": db.session.scalar(select(OpeningHours.id).filter_by(clinic_id=b.id)),
             "message_id": db.session.scalar(select(OutboxMessage.id).filter_by(clinic_id=b.id)),
             "change_id": change.id,
+            "origin_id": embed_origin.id,
         },
     }
 
@@ -67,7 +71,7 @@ def snapshot(clinic_id: int) -> list[Any]:
     db.session.expire_all()
     rows: list[Any] = []
     for model in (ConsultationRequest, Appointment, Patient, Chair, Service, Closure, OpeningHours, OutboxMessage,
-                  ChangeRequest):
+                  ChangeRequest, EmbedOrigin):
         for row in db.session.scalars(select(model).filter_by(clinic_id=clinic_id).order_by(model.id)):
             rows.append({c.key: getattr(row, c.key) for c in row.__table__.columns})
     return rows

@@ -34,17 +34,23 @@ main {{ max-width: 60rem; margin: 0 auto; padding: 1rem; }}</style></head>
     window.clinicMessages.push({{ origin: event.origin, data: JSON.stringify(event.data) }});
   }});
 </script>
-<script src="{app}/static/embed.js" data-clinic="{slug}" data-source="website"{extra}></script>
+{snippet}
 </main>
 </body>
 </html>
 """
 
 
+SCRIPT = '<script src="{app}/static/embed.js" data-clinic="{slug}" data-source="website"{extra}></script>'
+# The snippet for sites that forbid scripts.
+FRAME = ('<iframe src="{app}/{slug}/embed?source=website" title="Request a consultation" '
+         'style="width:100%;height:2400px;border:0"></iframe>')
+
+
 @contextmanager
-def parent_site(app_url: str, slug: str, extra: str = "") -> Iterator[str]:
-    """Serve the page; yields its origin, http://localhost:PORT."""
-    body = PAGE.format(app=app_url, slug=slug, extra=extra).encode()
+def parent_site(app_url: str, slug: str, extra: str = "", snippet: str = SCRIPT) -> Iterator[str]:
+    """Serve the page with `snippet` (the script tag, or FRAME); yields its origin, http://localhost:PORT."""
+    body = PAGE.format(snippet=snippet.format(app=app_url, slug=slug, extra=extra)).encode()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:

@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import redirect, request, url_for
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from booking.domain.embedding import InvalidOrigin, campaign_from, normalise_origin
-from booking.extensions import csrf, db, limiter
+from booking.extensions import csrf, limiter
 from booking.i18n import asked_language
-from booking.models import Clinic, EmbedOrigin
+from booking.models import Clinic
 from booking.public import bp
 from booking.public.embed_tokens import form_token, form_token_valid, received_request_id, received_token
 from booking.public.form_page import FormPage
@@ -38,7 +37,7 @@ from booking.public.views import (
     requestable,
     take_in,
 )
-from booking.queries.embedding import embed_origins_for_slug
+from booking.queries.embedding import embed_origins_for_slug, may_embed
 from booking.security import allow_framing
 
 EMBED_LAYOUT = "embed_base.html"
@@ -52,10 +51,7 @@ def _parent_origin(clinic: Clinic, value: object) -> str | None:
         origin = normalise_origin(value)
     except InvalidOrigin:
         return None
-    allowed = db.session.scalar(
-        select(EmbedOrigin.id).where(EmbedOrigin.clinic_id == clinic.id, EmbedOrigin.origin == origin)
-    )
-    return origin if allowed is not None else None
+    return origin if may_embed(clinic, origin) else None
 
 
 @dataclass(frozen=True)

@@ -20,3 +20,10 @@ def embed_origins_for_slug(slug: str) -> list[str]:
         select(EmbedOrigin.origin).join(Clinic, Clinic.id == EmbedOrigin.clinic_id)
         .where(Clinic.slug == slug).order_by(EmbedOrigin.id)
     ))
+
+
+def may_embed(clinic: Clinic, origin: str) -> bool:
+    """True if `origin` (normalised) is on the clinic's list."""
+    return db.session.scalar(
+        select(EmbedOrigin.id).where(EmbedOrigin.clinic_id == clinic.id, EmbedOrigin.origin == origin)
+    ) is not None

@@ -6,7 +6,6 @@ the snippet to paste there (booking/public/embed.py serves what it shows).
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
@@ -17,7 +16,7 @@ from booking.dashboard.settings.views import INVALID, back_to, record_change, re
 from booking.domain.permissions import Permission
 from booking.extensions import db
 from booking.models import AuditAction, EmbedOrigin, utcnow
-from booking.queries.embedding import embed_origins
+from booking.queries.embedding import embed_origins, may_embed
 
 _ALREADY = "That website is already on the list."
 
@@ -49,10 +48,7 @@ def settings_embed_add() -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _render_embed(form, INVALID)
     clinic = current_clinic()
-    taken = db.session.scalar(
-        select(EmbedOrigin.id).where(EmbedOrigin.clinic_id == clinic.id, EmbedOrigin.origin == form.origin.data)
-    )
-    if taken is not None:
+    if may_embed(clinic, form.origin.data):
         form.origin.errors.append(_ALREADY)
         return _render_embed(form, INVALID)
     row = EmbedOrigin(clinic_id=clinic.id, origin=form.origin.data, created_at=utcnow())

@@ -9,6 +9,7 @@ from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -63,7 +64,7 @@ class StatusForm(FlaskForm):
 class UndoForm(FlaskForm):
     """Take a status change back; completed and no-show need a reason (a code)."""
 
-    reason = SelectField("Why undo?", choices=[("", "Choose a reason"), *UNDO_REASONS.items()],
+    reason = SelectField("Why undo?", choices=[SelectChoice("", "Choose a reason"), *(SelectChoice(k, v) for k, v in UNDO_REASONS.items())],
                          validators=[Optional()])
 
 

@@ -64,8 +64,10 @@ class StatusForm(FlaskForm):
 class UndoForm(FlaskForm):
     """Take a status change back; completed and no-show need a reason (a code)."""
 
-    reason = SelectField("Why undo?", choices=[SelectChoice("", "Choose a reason"), *(SelectChoice(k, v) for k, v in UNDO_REASONS.items())],
-                         validators=[Optional()])
+    reason = SelectField(
+        "Why undo?", validators=[Optional()],
+        choices=[SelectChoice("", "Choose a reason"), *(SelectChoice(k, v) for k, v in UNDO_REASONS.items())],
+    )
 
 
 class DriverConfirmForm(FlaskForm):

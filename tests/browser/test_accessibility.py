@@ -124,6 +124,7 @@ def test_staff_pages_have_no_axe_violations(
         ("patients", "/dashboard/patients/"),
         ("patient", f"/dashboard/patients/{appt.patient_id}"),
         ("settings", "/dashboard/settings/"),
+        ("settings-front-desk", "/dashboard/settings/front-desk"),
         ("messages", "/dashboard/messages"),
         ("audit", "/dashboard/audit"),
     ]

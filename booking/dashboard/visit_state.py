@@ -22,8 +22,6 @@ from booking.queries.schedule import Entry
 
 # Status buttons staff see; cancelling has its own form with a reason.
 STATUS_BUTTONS = (A.CONFIRMED, A.ARRIVED, A.COMPLETED, A.NO_SHOW)
-LABELS = {A.CONFIRMED: "Mark confirmed", A.ARRIVED: "Check in (arrived)", A.COMPLETED: "Mark completed",
-          A.NO_SHOW: "Mark no-show"}
 
 
 @dataclass(frozen=True)

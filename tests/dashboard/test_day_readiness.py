@@ -40,9 +40,9 @@ def fill(clinic: Clinic, visits: int) -> list[Appointment]:
             date_of_birth=date(1980, 1, 1))
         db.session.add(patient)
         db.session.flush()
-        start = local(clinic, DAY, 8 + (i // 2) % 8, 0)
+        start = local(clinic, DAY, 8 + (i // 4) * 2, 0)  # four chairs, two hours apart
         infusion = service(clinic, "infusion")
-        a = Appointment(clinic_id=clinic.id, service_id=infusion.id, chair_id=chairs(clinic)[i % 2].id,
+        a = Appointment(clinic_id=clinic.id, service_id=infusion.id, chair_id=chairs(clinic)[i % 4].id,
                         patient_id=patient.id, starts_at=start, ends_at=start + timedelta(minutes=60),
                         blocked_until=start + timedelta(minutes=105), series_id=series.id if i == 0 else None,
                         driver_name="Dana" if i % 2 else "", driver_phone="+13125550199" if i % 2 else "",
@@ -86,7 +86,7 @@ def statements_for_day(app: Any, client: Any) -> tuple[int, str]:
 
 def test_readiness_facts_and_a_fixed_number_of_queries(app: Any, ctx: None, signed_in: Any) -> None:
     with time_machine.travel(NOON, tick=False):
-        small, large = create_clinic(1, chairs=2), create_clinic(2, chairs=2)
+        small, large = create_clinic(1, chairs=4), create_clinic(2, chairs=4)
         fill(small, 2)
         visits = fill(large, 12)
         few, _ = statements_for_day(app, signed_in(small))

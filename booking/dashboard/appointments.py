@@ -24,7 +24,7 @@ from booking.models import (
 )
 from booking.operations.appointment_status import set_status
 from booking.operations.booking import Booker, InvalidBooking, SlotTaken, reschedule
-from booking.queries.readiness import day_readiness, entry_of
+from booking.queries.readiness import day_readiness, entry_of, infusions_relying_on
 
 
 def render_appointment(appointment: Appointment, status: int = 200, cancel_form: CancelForm | None = None,
@@ -48,6 +48,8 @@ def render_appointment(appointment: Appointment, status: int = 200, cancel_form:
         slots=day_slots(clinic, service, day, ignore_id=appointment.id) if movable else [],
         acts=actions_for(clinic, appointment, service.needs_chair, now),
         undo_reasons=UNDO_REASONS,
+        # Completing a consultation unlocks infusions: undoing it leaves those booked.
+        infusions_after=infusions_relying_on(clinic, appointment) if service.kind.value == "consultation" else 0,
         change_request=ready.change_requests.get(appointment.id),
         asked=ready.asked_times(appointment.id),
         checks=ready.checks.get(appointment.id, ()),

@@ -47,6 +47,19 @@ def open_change_count(clinic: Clinic) -> int:
         ChangeRequest.clinic_id == clinic.id, ChangeRequest.status == ChangeRequestStatus.OPEN)) or 0
 
 
+def infusions_relying_on(clinic: Clinic, consultation: Appointment) -> int:
+    """Infusions still ahead for the patient, booked after this completed consultation had unlocked them."""
+    if consultation.status is not AppointmentStatus.COMPLETED:
+        return 0
+    return db.session.scalar(
+        select(func.count()).select_from(Appointment)
+        .join(Service, Service.id == Appointment.service_id)
+        .where(Appointment.clinic_id == clinic.id, Appointment.patient_id == consultation.patient_id,
+               Appointment.starts_at > consultation.starts_at, Service.kind == ServiceKind.INFUSION,
+               Appointment.status.in_((AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED)))
+    ) or 0
+
+
 def entry_of(clinic: Clinic, appointment: Appointment) -> Entry:
     """One appointment as the day sheet lists it (one query)."""
     row = db.session.execute(

@@ -16,6 +16,7 @@ from booking.models import (
     Appointment,
     AppointmentStatus,
     AuditAction,
+    ChairKind,
     ChangeRequest,
     ChangeRequestStatus,
     Clinic,
@@ -245,3 +246,20 @@ def test_admins_set_the_front_desk_timing(clinic: Clinic, visits: tuple[Appointm
     assert post_status(admin, four, "arrived").status_code == 303  # 12:31 is within 4 hours of 4 PM
     [event] = events(AuditAction.SETTINGS_FRONT_DESK_CHANGED.value)
     assert event.details["changes"] == {"arrival_window_minutes": [120, 240], "no_show_grace_minutes": [15, 5]}
+
+
+def test_undoing_a_completed_consultation_warns_of_the_infusions_it_allowed(
+    clinic: Clinic, make_appointment: Any, signed_in: Any, frozen: Any
+) -> None:
+    room = chairs(clinic, ChairKind.CONSULT)[0]
+    consult = make_appointment(clinic, service(clinic, "consult"), room, local(clinic, DAY, 11))
+    desk = signed_in(clinic)
+    post_status(desk, consult, "arrived")
+    post_status(desk, consult, "completed")
+    assert "infusion booked that this completed consultation allowed" not in page_of(desk, consult)
+    later = make_appointment(clinic, service(clinic, "infusion"), chairs(clinic)[0], local(clinic, DAY + timedelta(days=3), 9))
+    later.patient_id = consult.patient_id
+    db.session.commit()
+    page = page_of(desk, consult)
+    assert "This patient has 1 infusion booked that this completed consultation allowed." in page
+    assert "Undo completed (back to arrived)" in buttons(page)

@@ -29,6 +29,9 @@ SERVICE_MINUTES = Bounds(5, 480)
 RECOVERY_MINUTES = Bounds(0, 360)
 REMINDER_DAYS_BEFORE = Bounds(1, 14)
 REMINDER_HOURS_BEFORE = Bounds(1, 24)
+# The front desk's timing: arrival from this long before the start; no-show after the start plus this.
+ARRIVAL_WINDOW_MINUTES = Bounds(0, 480)
+NO_SHOW_GRACE_MINUTES = Bounds(0, 240)
 # Settings forms only (the database keeps minutes and allows any non-negative notice).
 MIN_NOTICE_HOURS = Bounds(0, 720)
 FASTING_HOURS = Bounds(0, 24)

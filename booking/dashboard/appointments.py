@@ -9,38 +9,33 @@ from werkzeug.wrappers import Response
 
 from booking.dashboard import bp
 from booking.dashboard.context import actor_id, current_clinic, requires, scoped_or_404
-from booking.dashboard.forms import BookTimeForm, CancelForm, StatusForm
+from booking.dashboard.forms import BookTimeForm, CancelForm
 from booking.dashboard.free_times import day_slots, slot_taken_message
 from booking.dashboard.query_args import date_arg
-from booking.domain.appointment_flow import IllegalStatusChange, can_reschedule, can_set
+from booking.dashboard.visit_state import actions_for
+from booking.domain.appointment_flow import UNDO_REASONS, IllegalStatusChange, can_reschedule, can_set
 from booking.domain.permissions import Permission
 from booking.extensions import db
-from booking.forms import ActionForm
 from booking.models import (
     Appointment,
     AppointmentStatus,
     OutboxMessage,
     utcnow,
 )
-from booking.operations.appointment_status import confirm_driver, set_status
+from booking.operations.appointment_status import set_status
 from booking.operations.booking import Booker, InvalidBooking, SlotTaken, reschedule
-
-# Status buttons staff see; cancelling has its own form with a reason.
-STATUS_ACTIONS = (
-    AppointmentStatus.CONFIRMED,
-    AppointmentStatus.ARRIVED,
-    AppointmentStatus.COMPLETED,
-    AppointmentStatus.NO_SHOW,
-)
+from booking.queries.readiness import day_readiness, entry_of, infusions_relying_on
 
 
-def _render(appointment: Appointment, status: int = 200, cancel_form: CancelForm | None = None,
-            taken: SlotTaken | None = None) -> tuple[str, int]:
+def render_appointment(appointment: Appointment, status: int = 200, cancel_form: CancelForm | None = None,
+                       taken: SlotTaken | None = None) -> tuple[str, int]:
+    """The appointment's page (with `status`; `taken` adds the nearest free times to move to)."""
     clinic = current_clinic()
     service = appointment.service
     day = date_arg("day") or max(clinic.today(appointment.starts_at), clinic.today(utcnow()))
     movable = can_reschedule(appointment)
     now = utcnow()
+    ready = day_readiness(clinic, [entry_of(clinic, appointment)])
     return render_template(
         "dashboard/appointment.html",
         appt=appointment,
@@ -51,7 +46,13 @@ def _render(appointment: Appointment, status: int = 200, cancel_form: CancelForm
         can_reschedule=movable,
         day=day,
         slots=day_slots(clinic, service, day, ignore_id=appointment.id) if movable else [],
-        actions=[s for s in STATUS_ACTIONS if can_set(appointment, s, clinic, now)],
+        acts=actions_for(clinic, appointment, service.needs_chair, now),
+        undo_reasons=UNDO_REASONS,
+        # Completing a consultation unlocks infusions: undoing it leaves those booked.
+        infusions_after=infusions_relying_on(clinic, appointment) if service.kind.value == "consultation" else 0,
+        change_request=ready.change_requests.get(appointment.id),
+        asked=ready.asked_times(appointment.id),
+        checks=ready.checks.get(appointment.id, ()),
         can_cancel=can_set(appointment, AppointmentStatus.CANCELLED, clinic, now),
         cancel_form=cancel_form or CancelForm(),
         key=secrets.token_urlsafe(16),
@@ -69,7 +70,7 @@ def _render(appointment: Appointment, status: int = 200, cancel_form: CancelForm
 def appointment_detail(appointment_id: int) -> tuple[str, int]:
     """An appointment with its actions."""
     appointment = scoped_or_404(Appointment, appointment_id)
-    return _render(appointment)
+    return render_appointment(appointment)
 
 
 @bp.post("/appointments/<int:appointment_id>/reschedule")
@@ -90,11 +91,11 @@ def appointment_reschedule(appointment_id: int) -> Response | tuple[str, int]:
     except SlotTaken as error:
         db.session.rollback()
         flash(slot_taken_message(error))
-        return _render(appointment, 409, taken=error)
+        return render_appointment(appointment, 409, taken=error)
     except InvalidBooking as error:
         db.session.rollback()
         flash(f"Not moved: {error}")
-        return _render(appointment, 409)
+        return render_appointment(appointment, 409)
     flash("Appointment moved; the patient will be told.")
     return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)
 
@@ -106,47 +107,14 @@ def appointment_cancel(appointment_id: int) -> Response | tuple[str, int]:
     appointment = scoped_or_404(Appointment, appointment_id)
     form = CancelForm()
     if not form.validate_on_submit():
-        return _render(appointment, 422, cancel_form=form)
+        return render_appointment(appointment, 422, cancel_form=form)
     try:
         set_status(current_clinic(), appointment, AppointmentStatus.CANCELLED, actor_id=actor_id(),
                    now=utcnow(), reason=form.reason.data)
     except IllegalStatusChange as error:
         db.session.rollback()
         flash(str(error))
-        return _render(appointment, 409)
+        return render_appointment(appointment, 409)
     db.session.commit()
     flash("Appointment cancelled; the patient will be told.")
-    return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)
-
-
-@bp.post("/appointments/<int:appointment_id>/status")
-@requires(Permission.SCHEDULE)
-def appointment_status(appointment_id: int) -> Response | tuple[str, int]:
-    """Mark confirmed, arrived, completed or no-show."""
-    appointment = scoped_or_404(Appointment, appointment_id)
-    form = StatusForm()
-    try:
-        wanted = AppointmentStatus(form.status.data)
-        if not form.validate_on_submit() or wanted not in STATUS_ACTIONS:
-            raise ValueError
-        set_status(current_clinic(), appointment, wanted, actor_id=actor_id(), now=utcnow())
-    except (ValueError, IllegalStatusChange):
-        db.session.rollback()
-        flash("That status change is not allowed for this appointment now.")
-        return _render(appointment, 409)
-    db.session.commit()
-    flash(f"Marked {wanted.value.replace('_', ' ')}.")
-    return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)
-
-
-@bp.post("/appointments/<int:appointment_id>/driver")
-@requires(Permission.SCHEDULE)
-def appointment_driver(appointment_id: int) -> Response:
-    """Record that the patient's driver is confirmed (e.g. by phone)."""
-    appointment = scoped_or_404(Appointment, appointment_id)
-    if ActionForm().validate_on_submit() and confirm_driver(
-        current_clinic(), appointment, actor_id=actor_id(), now=utcnow()
-    ):
-        db.session.commit()
-        flash("Driver confirmed.")
     return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)

@@ -9,8 +9,10 @@ from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
+    StringField,
     TextAreaField,
     TimeField,
     ValidationError,
@@ -24,6 +26,7 @@ from wtforms.validators import (
     Optional,
 )
 
+from booking.domain.appointment_flow import UNDO_REASONS
 from booking.validators import PlainText, WithinCalendar, parse_instant, strip
 
 
@@ -56,6 +59,39 @@ class StatusForm(FlaskForm):
     """Move a request or appointment to another status."""
 
     status = HiddenField(validators=[DataRequired()])
+
+
+class UndoForm(FlaskForm):
+    """Take a status change back; completed and no-show need a reason (a code)."""
+
+    reason = SelectField(
+        "Why undo?", validators=[Optional()],
+        choices=[SelectChoice("", "Choose a reason"), *(SelectChoice(k, v) for k, v in UNDO_REASONS.items())],
+    )
+
+
+class DriverConfirmForm(FlaskForm):
+    """Driver confirmed: with the driver on file, or by phone with the person named here."""
+
+    confirmed_with = StringField(
+        "Confirmed by phone with", filters=[strip],
+        validators=[Optional(), Length(max=120), PlainText()],
+    )
+
+
+class MoveToAskedForm(FlaskForm):
+    """Move a visit to one of the times its patient asked for."""
+
+    start = StartField()
+
+
+class DeclineChangeForm(FlaskForm):
+    """Decline a patient's change request with a short message (emailed to them)."""
+
+    message = TextAreaField(
+        "Message to the patient", filters=[strip],
+        validators=[DataRequired("Write a short message to the patient."), Length(max=500), PlainText(multiline=True)],
+    )
 
 
 class CancelForm(FlaskForm):

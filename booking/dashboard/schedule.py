@@ -10,6 +10,7 @@ from booking.dashboard import bp
 from booking.dashboard.context import current_clinic, requires
 from booking.dashboard.day_grid import build_grid
 from booking.dashboard.query_args import date_arg
+from booking.dashboard.visit_state import visit_context
 from booking.domain.permissions import Permission
 from booking.extensions import db
 from booking.models import OpeningHours, utcnow
@@ -48,6 +49,7 @@ def _day_page(day: date) -> str:
     grid = build_grid(day, zone, list(hours), clinic_chairs(clinic), entries)
     return render_template(
         "dashboard/day.html",
+        **visit_context(clinic, entries),
         day=day,
         today=clinic.today(utcnow()),
         grid=grid,

@@ -71,6 +71,10 @@ class AppointmentSeries(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+DRIVER_CONFIRMED_CHECK = (
+    "driver_confirmed_at IS NULL OR (driver_name <> '' AND driver_phone <> '') OR driver_confirmed_with <> ''"
+)
+
 _OCCUPYING_SQL = ", ".join(f"'{s.value}'" for s in OCCUPYING_STATUSES)
 
 
@@ -87,6 +91,8 @@ class Appointment(Base):
         # A form's key is one clinic's: its lock serialises the look-up and the insert.
         UniqueConstraint("clinic_id", "idempotency_key"),
         CheckConstraint("(idempotency_key IS NULL) = (idempotency_fingerprint IS NULL)", name="key_fingerprint"),
+        # "Driver confirmed" stands only above a named driver with a phone, or a note of whom staff spoke to.
+        CheckConstraint(DRIVER_CONFIRMED_CHECK, name="driver_confirmed"),
         ForeignKeyConstraint(
             ["clinic_id", "request_id"], ["consultation_request.clinic_id", "consultation_request.id"]
         ),
@@ -141,6 +147,10 @@ class Appointment(Base):
     # The patient agreed that the driver gets a note with the pickup time.
     driver_may_be_emailed: Mapped[bool] = mapped_column(Boolean, default=False)
     driver_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Staff confirmed the driver by phone with this person, without the driver's details.
+    driver_confirmed_with: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    # When staff (or the patient) last changed the status: undo is allowed that clinic day.
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

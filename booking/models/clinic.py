@@ -23,7 +23,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.limits import (
     EMBED_ORIGIN_LENGTH,
+    ARRIVAL_WINDOW_MINUTES,
     HORIZON_DAYS,
+    NO_SHOW_GRACE_MINUTES,
     RECOVERY_MINUTES,
     REMINDER_DAYS_BEFORE,
     REMINDER_HOURS_BEFORE,
@@ -47,6 +49,8 @@ class Clinic(Base):
         CheckConstraint(HORIZON_DAYS.check("horizon_days"), name="horizon"),
         CheckConstraint(REMINDER_DAYS_BEFORE.check("reminder_days_before", nullable=True), name="reminder_days"),
         CheckConstraint(REMINDER_HOURS_BEFORE.check("reminder_hours_before", nullable=True), name="reminder_hours"),
+        CheckConstraint(ARRIVAL_WINDOW_MINUTES.check("arrival_window_minutes"), name="arrival_window"),
+        CheckConstraint(NO_SHOW_GRACE_MINUTES.check("no_show_grace_minutes"), name="no_show_grace"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,6 +76,10 @@ class Clinic(Base):
     reminder_days_before: Mapped[int | None] = mapped_column(Integer, default=3)
     reminder_evening_before: Mapped[bool] = mapped_column(Boolean, default=True)
     reminder_hours_before: Mapped[int | None] = mapped_column(Integer, default=2)
+    # The front desk's timing (booking/domain/appointment_flow.py): a patient may be marked
+    # arrived from this many minutes before the start, and no-show this many after it.
+    arrival_window_minutes: Mapped[int] = mapped_column(Integer, default=120, server_default="120")
+    no_show_grace_minutes: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
     # Bumped by every booking: the row lock that serialises a clinic's bookings.
     booking_counter: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

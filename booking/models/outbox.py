@@ -32,6 +32,7 @@ class MessageKind(enum.Enum):
     REMINDER_EVENING = "reminder_evening"
     REMINDER_FINAL = "reminder_final"
     DRIVER_PICKUP = "driver_pickup"
+    CHANGE_DECLINED = "change_declined"
 
     @property
     def label(self) -> str:
@@ -60,6 +61,7 @@ _KIND_LABELS = {
     MessageKind.REMINDER_EVENING: "Reminder: evening before",
     MessageKind.REMINDER_FINAL: "Reminder: hours before",
     MessageKind.DRIVER_PICKUP: "Driver's pickup note",
+    MessageKind.CHANGE_DECLINED: "Change request declined",
 }
 
 

@@ -96,6 +96,7 @@ class AuditAction(enum.Enum):
     APPOINTMENT_COMPLETED = "appointment_completed"
     APPOINTMENT_NO_SHOW = "appointment_no_show"
     APPOINTMENT_CANCELLED = "appointment_cancelled"
+    APPOINTMENT_STATUS_UNDONE = "appointment_status_undone"
     APPOINTMENT_CONFIRMED_BY_PATIENT = "appointment_confirmed_by_patient"
     APPOINTMENT_CANCELLED_BY_PATIENT = "appointment_cancelled_by_patient"
     APPOINTMENT_REBOOKED_BY_PATIENT = "appointment_rebooked_by_patient"
@@ -103,6 +104,8 @@ class AuditAction(enum.Enum):
     CHANGE_REQUEST_DONE = "change_request_done"
     DRIVER_DETAILS_SAVED = "driver_details_saved"
     DRIVER_CONFIRMED = "driver_confirmed"
+    DRIVER_UNCONFIRMED = "driver_unconfirmed"
+    CHANGE_REQUEST_DECLINED = "change_request_declined"
     CONSULT_FIRST_OVERRIDE = "consult_first_override"
     SERIES_BOOKED = "series_booked"
     REQUEST_VIEWED = "request_viewed"
@@ -116,6 +119,7 @@ class AuditAction(enum.Enum):
     APPOINTMENTS_EXPORTED = "appointments_exported"
     MESSAGE_RETRIED = "message_retried"
     SETTINGS_RULES_CHANGED = "settings_rules_changed"
+    SETTINGS_FRONT_DESK_CHANGED = "settings_front_desk_changed"
     SETTINGS_HOURS_ADDED = "settings_hours_added"
     SETTINGS_HOURS_DELETED = "settings_hours_deleted"
     SETTINGS_CLOSURE_ADDED = "settings_closure_added"
@@ -145,6 +149,7 @@ _ACTION_LABELS = {
     AuditAction.APPOINTMENT_COMPLETED: "Appointment marked completed",
     AuditAction.APPOINTMENT_NO_SHOW: "Appointment marked no-show",
     AuditAction.APPOINTMENT_CANCELLED: "Appointment cancelled",
+    AuditAction.APPOINTMENT_STATUS_UNDONE: "Status change undone",
     AuditAction.APPOINTMENT_CONFIRMED_BY_PATIENT: "Patient confirmed attendance",
     AuditAction.APPOINTMENT_CANCELLED_BY_PATIENT: "Patient cancelled",
     AuditAction.APPOINTMENT_REBOOKED_BY_PATIENT: "Patient moved their appointment",
@@ -152,6 +157,8 @@ _ACTION_LABELS = {
     AuditAction.CHANGE_REQUEST_DONE: "Patient's change request handled",
     AuditAction.DRIVER_DETAILS_SAVED: "Driver details saved by the patient",
     AuditAction.DRIVER_CONFIRMED: "Driver marked confirmed",
+    AuditAction.DRIVER_UNCONFIRMED: "Driver confirmation taken back",
+    AuditAction.CHANGE_REQUEST_DECLINED: "Patient's change request declined",
     AuditAction.CONSULT_FIRST_OVERRIDE: "Consult-first rule overridden",
     AuditAction.SERIES_BOOKED: "Infusion series booked",
     AuditAction.REQUEST_VIEWED: "Request viewed",
@@ -165,6 +172,7 @@ _ACTION_LABELS = {
     AuditAction.APPOINTMENTS_EXPORTED: "Appointments exported",
     AuditAction.MESSAGE_RETRIED: "Failed message retried",
     AuditAction.SETTINGS_RULES_CHANGED: "Booking rules changed",
+    AuditAction.SETTINGS_FRONT_DESK_CHANGED: "Front desk timing changed",
     AuditAction.SETTINGS_HOURS_ADDED: "Opening hours added",
     AuditAction.SETTINGS_HOURS_DELETED: "Opening hours removed",
     AuditAction.SETTINGS_CLOSURE_ADDED: "Closure added",

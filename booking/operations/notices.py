@@ -31,7 +31,8 @@ from booking.queries.instructions import instructions_for
 KINDS = frozenset({MessageKind.APPOINTMENT_BOOKED, MessageKind.APPOINTMENT_RESCHEDULED, MessageKind.APPOINTMENT_CANCELLED})
 
 
-def _context(clinic: Clinic, appointment: Appointment, patient: Patient, service: Service) -> dict[str, Any]:
+def message_context(clinic: Clinic, appointment: Appointment, patient: Patient, service: Service) -> dict[str, Any]:
+    """What every message about one visit is rendered with."""
     zone = clinic.zone
     starts = appointment.starts_at.astimezone(zone)
     instructions = instructions_for(clinic, service)
@@ -75,7 +76,7 @@ def notify_patient(clinic: Clinic, appointment: Appointment, kind: MessageKind, 
         dedupe_key=kind.dedupe_key(appointment.id, f"v{appointment.version}"),
         to_name=patient.full_name,
         to_email=patient.email,
-        context=_context(clinic, appointment, patient, service),
+        context=message_context(clinic, appointment, patient, service),
         now=now,
         language=patient.language,
         appointment=appointment,
@@ -88,7 +89,7 @@ def plan_appointment_reminders(clinic: Clinic, appointment: Appointment, now: da
     patient = db.session.get(Patient, appointment.patient_id)
     service = db.session.get(Service, appointment.service_id)
     assert patient is not None and service is not None
-    context = _context(clinic, appointment, patient, service)
+    context = message_context(clinic, appointment, patient, service)
     schedule = ReminderSchedule(
         clinic.reminder_days_before, clinic.reminder_evening_before, clinic.reminder_hours_before
     )

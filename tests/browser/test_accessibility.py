@@ -161,6 +161,7 @@ def test_staff_pages_have_no_axe_violations(
         ("patient", f"/dashboard/patients/{appt.patient_id}"),
         ("settings", "/dashboard/settings/"),
         ("settings-embed", "/dashboard/settings/embed"),
+        ("settings-front-desk", "/dashboard/settings/front-desk"),
         ("messages", "/dashboard/messages"),
         ("audit", "/dashboard/audit"),
     ]

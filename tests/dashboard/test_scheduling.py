@@ -246,7 +246,7 @@ def test_day_view_shows_chairs_recovery_and_flags(
     assert "Chair 1" in page and "Pat Booked" in page
     assert "Recovery until 10:45 AM" in page
     assert 'rowspan="4"' in page  # 60 minutes in 15-minute rows
-    assert "New patient" in page and "Not confirmed" in page and "Driver not confirmed" in page
+    assert "New patient" in page and "Attendance not confirmed" in page and "No driver named" in page
     assert f"/dashboard/appointments/{appointment.id}" in page
 
 

@@ -24,9 +24,10 @@ from booking.domain.series import PlannedSession
 from booking.extensions import db
 from booking.mail.delivery import deliver_due
 from booking.mail.outbox import MANAGE_URL_PLACEHOLDER
-from booking.models import AppointmentStatus, Clinic, Language, MessageKind, utcnow
+from booking.models import AppointmentStatus, ChangeRequest, Clinic, Language, MessageKind, utcnow
 from booking.operations.appointment_status import set_status
 from booking.operations.booking import Booker, reschedule
+from booking.operations.change_requests import decline
 from booking.operations.intake import submit_request
 from booking.operations.patient_actions import DriverDetails, save_driver
 from booking.operations.series_booking import book_series
@@ -56,6 +57,10 @@ def every_kind(make_clinic: Any, language: Language) -> tuple[Clinic, dict[Messa
         appointment = book_infusion(clinic, at(clinic, VISIT, 9), utcnow(), language)
         save_driver(clinic, appointment, DriverDetails(name="Dana Driver", phone="+13125550199",
                                                       email="dana@example.com", may_email=True, confirmed=True), utcnow())
+        asked = ChangeRequest(clinic_id=clinic.id, appointment_id=appointment.id, preferred_times=[])
+        db.session.add(asked)
+        db.session.flush()
+        decline(clinic, asked, "That afternoon is full.", actor_id=None, now=utcnow())
         reschedule(clinic, appointment, at(clinic, VISIT + timedelta(days=1), 13), None, booker=Booker.STAFF,
                    actor_id=None, now=utcnow())
         set_status(clinic, appointment, AppointmentStatus.CANCELLED, actor_id=None, now=utcnow(), reason="x")

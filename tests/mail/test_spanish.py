@@ -23,6 +23,7 @@ from booking.mail.delivery import deliver_due
 from booking.models import (
     Answer,
     AppointmentStatus,
+    ChangeRequest,
     Concern,
     Language,
     MessageKind,
@@ -32,6 +33,7 @@ from booking.models import (
 )
 from booking.operations.appointment_status import set_status
 from booking.operations.booking import Booker, reschedule
+from booking.operations.change_requests import decline
 from booking.operations.intake import RequestDetails, submit_request
 from booking.operations.patient_actions import DriverDetails, save_driver
 from booking.operations.scheduling import schedule_request
@@ -207,6 +209,28 @@ def test_a_new_time_and_a_cancellation_in_spanish(make_clinic: Any, smtp: SmtpSe
         assert_spanish(message)
     assert str(ics_of(cancelled)["METHOD"]) == "CANCEL"
     assert str(ics_of(cancelled).walk("VEVENT")[0]["SUMMARY"]) == "Visita de tratamiento en Lakeside Infusions"
+
+
+def test_a_declined_change_request_in_spanish(make_clinic: Any, smtp: SmtpServer, ctx: None) -> None:
+    clinic = make_clinic(name=NAME)
+    with time_machine.travel(BEFORE, tick=False):
+        appointment = book_infusion(clinic, at(clinic, VISIT, 9), utcnow(), Language.ES)
+        db.session.commit()
+        deliver_due()
+        smtp.messages.clear()
+        asked = ChangeRequest(clinic_id=clinic.id, appointment_id=appointment.id,
+                              preferred_times=[at(clinic, VISIT, 14).isoformat()])
+        db.session.add(asked)
+        db.session.flush()
+        decline(clinic, asked, "Esa tarde está completa.", actor_id=None, now=utcnow())
+        db.session.commit()
+        deliver_due()
+    [declined] = smtp.messages
+    assert subject_of(declined) == "Su cita en Lakeside Infusions sigue el martes, 3 de marzo de 2026"
+    for body in parts(declined)[1:]:
+        assert "No pudimos cambiar su cita al horario que pidió. Su cita sigue siendo:" in body
+        assert "Esa tarde está completa." in body
+    assert_spanish(declined)
 
 
 def test_a_series_confirmation_in_spanish(make_clinic: Any, smtp: SmtpServer, ctx: None) -> None:

@@ -128,3 +128,15 @@ class TestRateLimit:
         assert response.status_code == 429
         assert response.headers["Cache-Control"] == "no-store"
         assert client.get("/lakeside/").status_code == 200  # only /manage/ is limited
+
+
+def test_a_ride_confirmed_by_phone_is_not_called_a_confirmed_driver_above_empty_fields(
+    client: FlaskClient, clinic: Clinic, appt: Appointment, url: str
+) -> None:
+    from booking.operations.appointment_status import confirm_driver
+
+    confirm_driver(clinic, appt, actor_id=None, now=utcnow(), confirmed_with="Jo Smith")
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert "Your driver is confirmed." not in page
+    assert "The clinic confirmed your ride home by phone with Jo Smith." in page

@@ -95,7 +95,7 @@ def appointment_reschedule(appointment_id: int) -> Response | tuple[str, int]:
         db.session.rollback()
         flash(f"Not moved: {error}")
         return _render(appointment, 409)
-    flash("Appointment moved; the patient will be told.")
+    flash("Appointment moved; the patient will be told.", "success")
     return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)
 
 
@@ -115,7 +115,7 @@ def appointment_cancel(appointment_id: int) -> Response | tuple[str, int]:
         flash(str(error))
         return _render(appointment, 409)
     db.session.commit()
-    flash("Appointment cancelled; the patient will be told.")
+    flash("Appointment cancelled; the patient will be told.", "success")
     return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)
 
 
@@ -135,7 +135,7 @@ def appointment_status(appointment_id: int) -> Response | tuple[str, int]:
         flash("That status change is not allowed for this appointment now.")
         return _render(appointment, 409)
     db.session.commit()
-    flash(f"Marked {wanted.value.replace('_', ' ')}.")
+    flash(f"Marked {wanted.value.replace('_', ' ')}.", "success")
     return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)
 
 
@@ -148,5 +148,5 @@ def appointment_driver(appointment_id: int) -> Response:
         current_clinic(), appointment, actor_id=actor_id(), now=utcnow()
     ):
         db.session.commit()
-        flash("Driver confirmed.")
+        flash("Driver confirmed.", "success")
     return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)

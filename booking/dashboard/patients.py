@@ -126,5 +126,5 @@ def patient_book(patient_id: int) -> Response | tuple[str, int]:
         db.session.rollback()
         flash(f"Not booked: {error}")
         return _render_patient(patient, 409)
-    flash("Booked.")
+    flash("Booked.", "success")
     return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)

@@ -148,7 +148,7 @@ def change_request_done(change_id: int) -> Response:
     item = scoped_or_404(ChangeRequest, change_id)
     if mark_change_request_done(current_clinic(), item, actor_id=actor_id()):
         db.session.commit()
-    flash("Change request marked done.")
+    flash("Change request marked done.", "success")
     return redirect(url_for("dashboard.request_queue"), 303)
 
 
@@ -219,7 +219,7 @@ def request_schedule(request_id: int) -> Response | tuple[str, int]:
         db.session.rollback()
         flash(f"Not scheduled: {error}")
         return _render_detail(item, 409)
-    flash("Consultation booked.")
+    flash("Consultation booked.", "success")
     return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)
 
 
@@ -239,7 +239,7 @@ def request_status(request_id: int) -> Response | tuple[str, int]:
         flash("That status change is not allowed for this request.")
         return _render_detail(item, 409)
     db.session.commit()
-    flash(f"Request marked {wanted.value.replace('_', ' ')}.")
+    flash(f"Request marked {wanted.value.replace('_', ' ')}.", "success")
     return redirect(url_for("dashboard.request_detail", request_id=item.id), 303)
 
 
@@ -261,5 +261,5 @@ def request_review(request_id: int) -> Response | tuple[str, int]:
         flash(str(error))
         return _render_detail(item, 409)
     db.session.commit()
-    flash("Review recorded.")
+    flash("Review recorded.", "success")
     return redirect(url_for("dashboard.request_detail", request_id=item.id), 303)

@@ -113,5 +113,5 @@ def patient_series_book(patient_id: int) -> Response | tuple[str, int]:
     except (ConsultFirst, InvalidBooking) as error:
         db.session.rollback()
         return _render(patient, form, starts, 409, f"Nothing was booked: {error}")
-    flash(f"Booked {len(booked)} sessions.")
+    flash(f"Booked {len(booked)} sessions.", "success")
     return redirect(url_for("dashboard.patient_detail", patient_id=patient.id), 303)

@@ -7,6 +7,7 @@ from booking.dashboard import (  # noqa: E402,F401  (one module per area; each a
     appointments,
     audit_log,
     book_slot,
+    day_print,
     export,
     messages,
     patients,

@@ -1,11 +1,10 @@
 """Patients: search, a patient's page with history, booking for them."""
 from __future__ import annotations
 
-import re
 import secrets
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from booking.dashboard import bp
@@ -31,6 +30,7 @@ from booking.operations.booking import (
     SlotTaken,
     book,
 )
+from booking.queries.people import search_patients
 
 SEARCH_LIMIT = 50
 
@@ -38,20 +38,15 @@ SEARCH_LIMIT = 50
 @bp.get("/patients/")
 @requires(Permission.VIEW_SCHEDULE)
 def patient_search() -> str:
-    """Find patients by name, email or phone."""
+    """Find patients by name (accents and a typo forgiven), email, phone or date of birth."""
     clinic = current_clinic()
     q = (request.args.get("q") or "").strip()[:100]
-    query = select(Patient).where(Patient.clinic_id == clinic.id)
     if q:
-        like = f"%{q.lower()}%"
-        terms = [Patient.full_name.ilike(like), Patient.email.ilike(like)]
-        digits = re.sub(r"\D", "", q)
-        if len(digits) >= 4:
-            terms.append(Patient.phone.like(f"%{digits}%"))
-        query = query.where(or_(*terms)).order_by(Patient.full_name)
+        patients = search_patients(clinic, q)
     else:
-        query = query.order_by(Patient.created_at.desc())
-    patients = db.session.scalars(query.limit(SEARCH_LIMIT)).all()
+        patients = list(db.session.scalars(
+            select(Patient).where(Patient.clinic_id == clinic.id).order_by(Patient.created_at.desc()).limit(SEARCH_LIMIT)
+        ))
     return render_template("dashboard/patients.html", q=q, patients=patients, limit=SEARCH_LIMIT)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import phonenumbers
 from sqlalchemy import ColumnElement, func, or_, select, text
@@ -61,12 +62,12 @@ def _terms(model: type[Patient] | type[ConsultationRequest], q: str, clinic: Cli
         terms.append(model.search_name.contains(folded, autoescape=True))
         terms.append(func.lower(model.email).contains(q.lower(), autoescape=True))
         if postgres:
-            # pg_trgm: "<%" uses the GIN trigram index; word similarity forgives a typo or two.
-            terms.append(text(f"{model.__tablename__}.search_name %> :folded").bindparams(folded=folded))
+            # pg_trgm: "name %> typed" (word similarity) uses the GIN trigram index and forgives typos.
+            terms.append(model.search_name.bool_op("%>")(folded))
     return terms
 
 
-def _matching(model: type[Patient] | type[ConsultationRequest], clinic: Clinic, q: str) -> list:
+def _matching(model: type[Patient] | type[ConsultationRequest], clinic: Clinic, q: str) -> list[Any]:
     postgres = db.session.get_bind().dialect.name == "postgresql"
     terms = _terms(model, q, clinic, postgres)
     if not terms:

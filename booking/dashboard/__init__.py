@@ -8,6 +8,7 @@ from booking.dashboard import (  # noqa: E402,F401  (one module per area; each a
     audit_log,
     book_slot,
     day_print,
+    duplicates,
     export,
     messages,
     patients,

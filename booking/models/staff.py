@@ -112,6 +112,7 @@ class AuditAction(enum.Enum):
     REQUEST_CONTACTED = "request_contacted"
     REQUEST_DECLINED = "request_declined"
     REQUEST_WITHDRAWN = "request_withdrawn"
+    REQUEST_MERGED = "request_merged"
     PATIENT_VIEWED = "patient_viewed"
     APPOINTMENTS_EXPORTED = "appointments_exported"
     MESSAGE_RETRIED = "message_retried"
@@ -159,6 +160,7 @@ _ACTION_LABELS = {
     AuditAction.REQUEST_CONTACTED: "Request marked contacted",
     AuditAction.REQUEST_DECLINED: "Request declined",
     AuditAction.REQUEST_WITHDRAWN: "Request withdrawn",
+    AuditAction.REQUEST_MERGED: "Request merged into an existing patient",
     AuditAction.PATIENT_VIEWED: "Patient record viewed",
     AuditAction.APPOINTMENTS_EXPORTED: "Appointments exported",
     AuditAction.MESSAGE_RETRIED: "Failed message retried",

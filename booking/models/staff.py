@@ -117,6 +117,7 @@ class AuditAction(enum.Enum):
     APPOINTMENTS_EXPORTED = "appointments_exported"
     MESSAGE_RETRIED = "message_retried"
     SETTINGS_RULES_CHANGED = "settings_rules_changed"
+    SETTINGS_CLINIC_CHANGED = "settings_clinic_changed"
     SETTINGS_HOURS_ADDED = "settings_hours_added"
     SETTINGS_HOURS_DELETED = "settings_hours_deleted"
     SETTINGS_CLOSURE_ADDED = "settings_closure_added"
@@ -165,6 +166,7 @@ _ACTION_LABELS = {
     AuditAction.APPOINTMENTS_EXPORTED: "Appointments exported",
     AuditAction.MESSAGE_RETRIED: "Failed message retried",
     AuditAction.SETTINGS_RULES_CHANGED: "Booking rules changed",
+    AuditAction.SETTINGS_CLINIC_CHANGED: "Rebooking, locale or phone region changed",
     AuditAction.SETTINGS_HOURS_ADDED: "Opening hours added",
     AuditAction.SETTINGS_HOURS_DELETED: "Opening hours removed",
     AuditAction.SETTINGS_CLOSURE_ADDED: "Closure added",

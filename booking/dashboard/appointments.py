@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from booking.dashboard import bp
 from booking.dashboard.context import actor_id, current_clinic, requires, scoped_or_404
 from booking.dashboard.forms import BookTimeForm, CancelForm, StatusForm
-from booking.dashboard.free_times import day_slots, slot_taken_message
+from booking.dashboard.free_times import day_slots, moves_from, slot_taken_message
 from booking.dashboard.query_args import date_arg
 from booking.domain.appointment_flow import IllegalStatusChange, can_reschedule, can_set
 from booking.domain.permissions import Permission
@@ -50,7 +50,7 @@ def _render(appointment: Appointment, status: int = 200, cancel_form: CancelForm
         chair=appointment.chair,
         can_reschedule=movable,
         day=day,
-        slots=day_slots(clinic, service, day, ignore_id=appointment.id) if movable else [],
+        slots=moves_from(appointment, day_slots(clinic, service, day, ignore_id=appointment.id)) if movable else [],
         actions=[s for s in STATUS_ACTIONS if can_set(appointment, s, clinic, now)],
         can_cancel=can_set(appointment, AppointmentStatus.CANCELLED, clinic, now),
         cancel_form=cancel_form or CancelForm(),

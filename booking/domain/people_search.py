@@ -66,7 +66,7 @@ _MONTHS = {
 
 
 def _year(value: int) -> int:
-    # Two-digit years are birth years: 05 is 2005 only if that is not in the future for a typist today.
+    # Two-digit years are birth years: 31 to 99 are the 1900s, 00 to 30 the 2000s.
     return value if value >= 100 else (1900 + value if value > 30 else 2000 + value)
 
 

@@ -97,3 +97,34 @@ def test_the_header_search_finds_a_person_who_only_sent_a_request(
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=str(SHOTS / "phone-search.png"), full_page=True)
     context.close()
+
+
+def test_the_day_sheet_from_the_keyboard(browser: Any, live_server: str, make_clinic: Any, make_staff: Any,
+                                         make_appointment: Any) -> None:
+    clinic = make_clinic(name="Lakeside Infusions", slug="lakeside")
+    day = days_ahead(clinic, 1)
+    appointment = make_appointment(clinic, service(clinic, "infusion"), chairs(clinic)[0], local(clinic, day, 9))
+    user = make_staff(clinic, role=Role.FRONT_DESK)
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    _sign_in(page, live_server, user.email)
+    page.goto(f"{live_server}/dashboard/day?date={day}")
+    page.keyboard.press("j")  # the first visit
+    assert page.evaluate("document.activeElement.textContent") == "Pat Booked"
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/dashboard/appointments/{appointment.id}")
+    page.go_back()
+    page.keyboard.press("]")  # the next day
+    page.wait_for_url(f"**/dashboard/day?date={days_ahead(clinic, 2)}")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "people-q"
+    page.keyboard.type("t")  # typing in a field is not a shortcut
+    assert page.url.endswith(f"date={days_ahead(clinic, 2)}")
+    # Shortcuts switched off (remembered), the keys do nothing.
+    page.get_by_text("Keyboard shortcuts").click()
+    page.get_by_label("Use single-key shortcuts").uncheck()
+    page.locator("h1").click()
+    page.keyboard.press("[")
+    page.reload()
+    assert page.url.endswith(f"date={days_ahead(clinic, 2)}")
+    context.close()

@@ -70,11 +70,11 @@ def patient_series(patient_id: int) -> tuple[str, int]:
     form = _plan_form()
     if "service_id" not in request.args:
         return _render(patient, form, [])
+    if not form.validate():
+        return _render(patient, form, [], 422)
     if not eligibility(patient).may_have_infusions and not _override():
         # Proposing sessions the booking will refuse wastes the front desk's time: say why first.
         return _render(patient, form, [], 409, "No plan proposed: this patient cannot have infusions yet.")
-    if not form.validate():
-        return _render(patient, form, [], 422)
     clinic = current_clinic()
     service = scoped_or_404(Service, form.service_id.data)
     rules = SeriesRules(

@@ -2,18 +2,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
+
+from booking.folding import fold
 
 # A query token this short matches only as a prefix: one typo in two letters matches anything.
 TYPO_MIN_LENGTH = 4
-
-
-def fold(text: str) -> str:
-    """`text` lower-cased, without accents, with runs of spaces, dots and hyphens as one space."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.split(r"[\s.\-'’,]+", plain)).strip()
 
 
 def within_one_edit(a: str, b: str) -> bool:

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from booking.domain.people_search import fold
+from booking.folding import fold
 from booking.models.base import Base, UTCDateTime, str_enum, utcnow
 from booking.models.language import Language
 

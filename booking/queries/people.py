@@ -8,8 +8,9 @@ from typing import Any
 import phonenumbers
 from sqlalchemy import ColumnElement, func, or_, select, text
 
-from booking.domain.people_search import fold, name_matches, parse_birth_date
+from booking.domain.people_search import name_matches, parse_birth_date
 from booking.extensions import db
+from booking.folding import fold
 from booking.models import Clinic, ConsultationRequest, Patient
 
 LIMIT = 50

@@ -8,7 +8,7 @@ Create Date: 2026-12-03 18:50:00
 from alembic import op
 import sqlalchemy as sa
 
-from booking.domain.people_search import fold
+from booking.folding import fold
 
 
 revision = 'f3a9d6c2b7e1'

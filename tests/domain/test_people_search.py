@@ -6,7 +6,8 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from booking.domain.people_search import fold, name_matches, parse_birth_date, within_one_edit
+from booking.domain.people_search import name_matches, parse_birth_date, within_one_edit
+from booking.folding import fold
 
 
 def test_fold_drops_accents_case_and_punctuation() -> None:

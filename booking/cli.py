@@ -46,7 +46,8 @@ def seed_demo_command() -> None:
     """Create (or refresh) the demo clinics."""
     from booking.demo import DEMO_STAFF, seed_demo
 
-    clinics = seed_demo(utcnow().date())
+    now = utcnow()
+    clinics = seed_demo(now.date(), now)
     db.session.commit()
     for clinic in clinics:
         today = clinic.today(utcnow())

@@ -1,12 +1,13 @@
 """Demo clinics for trying the service locally. Idempotent: run as often as you like."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from booking.demo_today import seed_today
 from booking.domain.availability import local_instant
 from booking.extensions import db
 from booking.models import (
@@ -204,8 +205,11 @@ def _seed_staff(clinics: list[Clinic]) -> None:
     db.session.flush()
 
 
-def seed_demo(today: date) -> list[Clinic]:
-    """Create or refresh the demo clinics and demo staff; the caller commits."""
+def seed_demo(today: date, now: datetime | None = None) -> list[Clinic]:
+    """Create or refresh the demo clinics and demo staff, with a busy day on each clinic's today; the caller commits."""
+    now = now or datetime.now(timezone.utc)
     clinics = [_seed_clinic(spec, today) for spec in CLINICS]
+    for clinic in clinics:
+        seed_today(clinic, now)
     _seed_staff(clinics)
     return clinics

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+import phonenumbers
 from babel.dates import format_date, format_skeleton, get_day_names
 from babel.dates import format_time as babel_time
 from flask import Flask
@@ -132,8 +133,22 @@ def clock_hour(moment: datetime, clinic: Clinic) -> int:
     return int(shown.group()) if shown else moment.astimezone(clinic.zone).hour
 
 
+def phone(value: str, clinic: Clinic) -> str:
+    """An E.164 number as people write it: national format in the clinic's region, international otherwise."""
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, clinic.phone_region)
+    except phonenumbers.NumberParseException:
+        return value
+    local = phonenumbers.region_code_for_number(number) == clinic.phone_region
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if local else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, style)
+
+
 def init_template_filters(app: Flask) -> None:
     """Make the filters available to templates."""
+    app.add_template_filter(phone, "phone")
     app.add_template_filter(clock_hour, "clock_hour")
     app.add_template_filter(at_clinic, "at_clinic")
     app.jinja_env.globals["weekday_name"] = weekday_name

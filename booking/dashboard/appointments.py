@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from booking.dashboard import bp
 from booking.dashboard.context import actor_id, current_clinic, requires, scoped_or_404
 from booking.dashboard.forms import BookTimeForm, CancelForm
-from booking.dashboard.free_times import day_slots, slot_taken_message
+from booking.dashboard.free_times import day_slots, moves_from, slot_taken_message
 from booking.dashboard.query_args import date_arg
 from booking.dashboard.visit_state import actions_for
 from booking.domain.appointment_flow import UNDO_REASONS, IllegalStatusChange, can_reschedule, can_set
@@ -45,7 +45,7 @@ def render_appointment(appointment: Appointment, status: int = 200, cancel_form:
         chair=appointment.chair,
         can_reschedule=movable,
         day=day,
-        slots=day_slots(clinic, service, day, ignore_id=appointment.id) if movable else [],
+        slots=moves_from(appointment, day_slots(clinic, service, day, ignore_id=appointment.id)) if movable else [],
         acts=actions_for(clinic, appointment, service.needs_chair, now),
         undo_reasons=UNDO_REASONS,
         # Completing a consultation unlocks infusions: undoing it leaves those booked.
@@ -96,7 +96,7 @@ def appointment_reschedule(appointment_id: int) -> Response | tuple[str, int]:
         db.session.rollback()
         flash(f"Not moved: {error}")
         return render_appointment(appointment, 409)
-    flash("Appointment moved; the patient will be told.")
+    flash("Appointment moved; the patient will be told.", "success")
     return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)
 
 
@@ -116,5 +116,5 @@ def appointment_cancel(appointment_id: int) -> Response | tuple[str, int]:
         flash(str(error))
         return render_appointment(appointment, 409)
     db.session.commit()
-    flash("Appointment cancelled; the patient will be told.")
+    flash("Appointment cancelled; the patient will be told.", "success")
     return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)

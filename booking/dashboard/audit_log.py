@@ -5,6 +5,7 @@ from flask import abort, render_template, request
 from sqlalchemy import func, select
 
 from booking.dashboard import bp
+from booking.dashboard.audit_subjects import actor_label, subjects
 from booking.dashboard.context import current_clinic, requires
 from booking.dashboard.query_args import page_arg
 from booking.domain.permissions import Permission
@@ -48,4 +49,6 @@ def audit_log() -> str:
         page=page,
         pages=max((total + AUDIT_PAGE_SIZE - 1) // AUDIT_PAGE_SIZE, 1),
         total=total,
+        subjects=subjects(clinic_id, [event for event, _ in events]),
+        actor_label=actor_label,
     )

@@ -17,7 +17,7 @@ from booking.operations.change_requests import ChangeAnswerRefused, decline, mov
 
 
 def _back(appointment: Appointment, message: str) -> Response:
-    flash(message)
+    flash(message, "success")
     if request.form.get("back") == "day":
         day = current_clinic().today(appointment.starts_at)
         return redirect(url_for("dashboard.day", date=day.isoformat(), _anchor=f"visit-{appointment.id}"), 303)

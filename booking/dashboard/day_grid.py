@@ -85,3 +85,24 @@ def _place(column: list[Cell], first: int, rows: int, cell: Cell) -> None:
     column[first] = cell
     for i in range(first + 1, first + rows):
         column[i] = Cell("skip")
+
+
+def mark_freed(grid: Grid, cancelled: list[Entry]) -> None:
+    """Show each cancelled visit's block as "freed", where nothing was booked into it since."""
+    columns = {chair.id: i for i, chair in enumerate(grid.chairs)}
+    for entry in cancelled:
+        column = columns.get(entry.chair.id)
+        a = entry.appointment
+        if column is None:
+            continue
+        rows = [i for i, (moment, _) in enumerate(grid.rows) if a.starts_at <= moment < a.blocked_until]
+        run: list[int] = []
+        for i in rows:
+            if grid.rows[i][1][column].kind != "free":
+                break
+            run.append(i)
+        if not run:
+            continue  # its start was booked again: nothing to fill
+        grid.rows[run[0]][1][column] = Cell("freed", len(run), entry)
+        for i in run[1:]:
+            grid.rows[i][1][column] = Cell("skip")

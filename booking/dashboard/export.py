@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,12 +20,19 @@ from booking.dashboard.context import actor_id, current_clinic, requires
 from booking.domain.availability import day_bounds
 from booking.domain.permissions import Permission
 from booking.extensions import db
-from booking.models import Appointment, AuditAction, Chair, Patient, Service, utcnow
+from booking.models import Appointment, AuditAction, Canceller, Chair, Clinic, Patient, Service, StaffUser, utcnow
 from booking.operations import audit
+from booking.templating import phone
 from booking.validators import WithinCalendar
 
 MAX_EXPORT_DAYS = 366
-CSV_HEADER = ("Patient name", "Service", "Chair", "Start (local)", "End (local)", "Status")
+CSV_HEADER = (
+    "Patient name", "Email", "Phone", "Service", "Chair",
+    "Start (local)", "Start (ISO 8601)", "End (local)", "End (ISO 8601)", "Status",
+    "Attendance confirmed", "Driver", "Driver phone", "Driver confirmed", "Cancellation reason", "Cancelled by",
+)
+# The default range: the coming weeks, which is what the front desk plans with.
+DEFAULT_DAYS = 30
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -86,20 +93,40 @@ def _render_export(form: Form, status: int = 200) -> tuple[str, int]:
 def export_form() -> tuple[str, int]:
     """Choose the dates to export."""
     today = current_clinic().today(utcnow())
-    form = ExportForm(formdata=None, data={"from_": today.replace(day=1), "to": today})
+    form = ExportForm(formdata=None, data={"from_": today, "to": today + timedelta(days=DEFAULT_DAYS - 1)})
     return _render_export(form)
 
 
-def _rows(clinic_id: int, zone: ZoneInfo, starts: datetime, ends: datetime) -> Iterator[str]:
+def _local(moment: datetime | None, zone: ZoneInfo) -> str:
+    """A time as people read it in the clinic, e.g. 2027-01-15 09:00 ('' if none)."""
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _iso(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).isoformat(timespec="seconds")
+
+
+def _cancelled_by(who: Canceller | None, staff_name: str | None) -> str:
+    if who is Canceller.PATIENT:
+        return "patient (secure link)"
+    if who is Canceller.STAFF:
+        return f"staff: {staff_name}" if staff_name else "staff"
+    return ""
+
+
+def _rows(clinic: Clinic, starts: datetime, ends: datetime) -> Iterator[str]:
+    clinic_id, zone = clinic.id, clinic.zone
     query = (
         select(
             Patient.full_name,
+            Patient.email,
+            Patient.phone,
             Service.name.label("service"),
             Chair.name.label("chair"),
-            Appointment.starts_at,
-            Appointment.ends_at,
-            Appointment.status,
+            Appointment,
+            StaffUser.full_name.label("cancelled_by_name"),
         )
+        .outerjoin(StaffUser, StaffUser.id == Appointment.cancelled_by_id)
         .join(Patient, and_(Patient.id == Appointment.patient_id, Patient.clinic_id == clinic_id))
         .join(Service, and_(Service.id == Appointment.service_id, Service.clinic_id == clinic_id))
         .join(Chair, and_(Chair.id == Appointment.chair_id, Chair.clinic_id == clinic_id))
@@ -109,13 +136,24 @@ def _rows(clinic_id: int, zone: ZoneInfo, starts: datetime, ends: datetime) -> I
     )
     yield csv_line(CSV_HEADER)
     for row in db.session.execute(query):
+        a: Appointment = row.Appointment
         yield csv_line((
             row.full_name,
+            row.email,
+            phone(row.phone, clinic),
             row.service,
             row.chair,
-            row.starts_at.astimezone(zone).isoformat(timespec="seconds"),
-            row.ends_at.astimezone(zone).isoformat(timespec="seconds"),
-            row.status.value,
+            _local(a.starts_at, zone),
+            _iso(a.starts_at, zone),
+            _local(a.ends_at, zone),
+            _iso(a.ends_at, zone),
+            a.status.value,
+            _local(a.patient_confirmed_at, zone),
+            a.driver_name,
+            phone(a.driver_phone, clinic),
+            _local(a.driver_confirmed_at, zone),
+            a.cancel_reason or "",
+            _cancelled_by(a.cancelled_by, row.cancelled_by_name),
         ))
 
 
@@ -137,7 +175,7 @@ def export_csv() -> Response | tuple[str, int]:
     db.session.commit()
     filename = f"appointments-{clinic.slug}-{first.isoformat()}-to-{last.isoformat()}.csv"
     return Response(
-        stream_with_context(_rows(clinic.id, zone, starts, ends)),
+        stream_with_context(_rows(clinic, starts, ends)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
     )

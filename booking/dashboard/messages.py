@@ -65,7 +65,7 @@ def message_retry(message_id: int) -> Response:
         flash(str(error))
     else:
         db.session.commit()
-        flash("The message will be sent again shortly.")
+        flash("The message will be sent again shortly.", "success")
     return redirect(request.referrer if _local(request.referrer) else url_for("dashboard.messages"), 303)
 
 

@@ -1,11 +1,10 @@
 """Patients: search, a patient's page with history, booking for them."""
 from __future__ import annotations
 
-import re
 import secrets
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from booking.dashboard import bp
@@ -21,7 +20,15 @@ from booking.dashboard.free_times import day_slots, slot_taken_message
 from booking.dashboard.query_args import date_arg
 from booking.domain.permissions import Permission, can
 from booking.extensions import db
-from booking.models import Appointment, AuditAction, ConsultationRequest, Patient, Service, utcnow
+from booking.models import (
+    Appointment,
+    AuditAction,
+    ConsultationRequest,
+    Patient,
+    Service,
+    ServiceKind,
+    utcnow,
+)
 from booking.operations import audit
 from booking.operations.booking import (
     Booker,
@@ -31,35 +38,45 @@ from booking.operations.booking import (
     SlotTaken,
     book,
 )
+from booking.queries.eligibility import eligibility
+from booking.queries.people import search_patients
 
 SEARCH_LIMIT = 50
+
+
+def first_consultation(services: list[Service]) -> Service | None:
+    """The consultation to book first: in person before video, in the clinic's order."""
+    consults = [s for s in services if s.kind is ServiceKind.CONSULTATION]
+    return next((s for s in consults if s.needs_chair is False and s.mode.value == "in_person"), None) or (
+        consults[0] if consults else None)
 
 
 @bp.get("/patients/")
 @requires(Permission.VIEW_SCHEDULE)
 def patient_search() -> str:
-    """Find patients by name, email or phone."""
+    """Find patients by name (accents and a typo forgiven), email, phone or date of birth."""
     clinic = current_clinic()
     q = (request.args.get("q") or "").strip()[:100]
-    query = select(Patient).where(Patient.clinic_id == clinic.id)
     if q:
-        like = f"%{q.lower()}%"
-        terms = [Patient.full_name.ilike(like), Patient.email.ilike(like)]
-        digits = re.sub(r"\D", "", q)
-        if len(digits) >= 4:
-            terms.append(Patient.phone.like(f"%{digits}%"))
-        query = query.where(or_(*terms)).order_by(Patient.full_name)
+        patients = search_patients(clinic, q)
     else:
-        query = query.order_by(Patient.created_at.desc())
-    patients = db.session.scalars(query.limit(SEARCH_LIMIT)).all()
+        patients = list(db.session.scalars(
+            select(Patient).where(Patient.clinic_id == clinic.id).order_by(Patient.created_at.desc()).limit(SEARCH_LIMIT)
+        ))
     return render_template("dashboard/patients.html", q=q, patients=patients, limit=SEARCH_LIMIT)
 
 
 def _render_patient(patient: Patient, status: int = 200, taken: SlotTaken | None = None) -> tuple[str, int]:
     clinic = current_clinic()
     services = [s for s in clinic.services if s.active]
+    elig = eligibility(patient)
+    consult_service = first_consultation(services)
     service_id = request.args.get("service", type=int) or request.form.get("service_id", type=int)
-    service = next((s for s in services if s.id == service_id), services[0] if services else None)
+    default = consult_service if not elig.may_have_infusions and consult_service else (services[0] if services else None)
+    service = next((s for s in services if s.id == service_id), default)
+    override = request.args.get("override") == "1" and can(current_role(), Permission.OVERRIDE_CONSULT_FIRST)
+    # Never offer infusion times the booking would refuse.
+    refused = service is not None and service.kind is ServiceKind.INFUSION and not elig.may_have_infusions
     day = date_arg("day") or clinic.today(utcnow())
     appointments = db.session.execute(
         select(Appointment, Service)
@@ -80,10 +97,13 @@ def _render_patient(patient: Patient, status: int = 200, taken: SlotTaken | None
         services=services,
         service=service,
         day=day,
-        slots=day_slots(clinic, service, day) if service else [],
+        slots=day_slots(clinic, service, day) if service and not (refused and not override) else [],
+        elig=elig,
+        consult_service=consult_service,
+        refused=refused and not override,
         key=secrets.token_urlsafe(16),
         can_override=can(current_role(), Permission.OVERRIDE_CONSULT_FIRST),
-        override=request.args.get("override") == "1" and can(current_role(), Permission.OVERRIDE_CONSULT_FIRST),
+        override=override,
         taken=taken,
     ), status
 
@@ -126,5 +146,5 @@ def patient_book(patient_id: int) -> Response | tuple[str, int]:
         db.session.rollback()
         flash(f"Not booked: {error}")
         return _render_patient(patient, 409)
-    flash("Booked.")
+    flash("Booked.", "success")
     return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)

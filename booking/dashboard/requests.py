@@ -43,6 +43,7 @@ from booking.operations import audit
 from booking.operations.booking import Booker, ConsultFirst, InvalidBooking, SlotTaken
 from booking.operations.requests import mark_change_request_done, set_request_status
 from booking.operations.scheduling import NotFlagged, record_review, schedule_request
+from booking.queries.duplicates import find_duplicates
 
 OPEN = (RequestStatus.NEW, RequestStatus.NEEDS_REVIEW, RequestStatus.CONTACTED)
 PAGE_SIZE = 50
@@ -79,6 +80,9 @@ def request_queue() -> str:
                 ConsultationRequest.created_at, ConsultationRequest.full_name, ConsultationRequest.service_id,
                 ConsultationRequest.status, ConsultationRequest.needs_clinician_review,
                 ConsultationRequest.review_decision, ConsultationRequest.call_me,
+                # For the duplicate check (the list shows only the match, not these).
+                ConsultationRequest.email, ConsultationRequest.phone, ConsultationRequest.date_of_birth,
+                ConsultationRequest.search_name, ConsultationRequest.patient_id,
                 raiseload=True,  # a column the list starts showing must be added here, not lazy-loaded per row
             ),
             selectinload(ConsultationRequest.preferred_times),  # one query, not one per row
@@ -105,6 +109,7 @@ def request_queue() -> str:
         counts={s: counts.get(s, 0) for s in RequestStatus},
         open_count=sum(counts.get(s, 0) for s in OPEN),
         services=services,
+        duplicates=find_duplicates(clinic, rows[:PAGE_SIZE]),
         **_patient_changes(clinic),
     )
 
@@ -148,7 +153,7 @@ def change_request_done(change_id: int) -> Response:
     item = scoped_or_404(ChangeRequest, change_id)
     if mark_change_request_done(current_clinic(), item, actor_id=actor_id()):
         db.session.commit()
-    flash("Change request marked done.")
+    flash("Change request marked done.", "success")
     return redirect(url_for("dashboard.request_queue"), 303)
 
 
@@ -184,6 +189,7 @@ def _render_detail(item: ConsultationRequest, status: int = 200, taken: SlotTake
         can_schedule=can_schedule(item),
         review_form=review_form,
         taken=taken,
+        duplicate=find_duplicates(clinic, [item]).get(item.id),
     ), status
 
 
@@ -219,7 +225,7 @@ def request_schedule(request_id: int) -> Response | tuple[str, int]:
         db.session.rollback()
         flash(f"Not scheduled: {error}")
         return _render_detail(item, 409)
-    flash("Consultation booked.")
+    flash("Consultation booked.", "success")
     return redirect(url_for("dashboard.appointment_detail", appointment_id=appointment.id), 303)
 
 
@@ -239,7 +245,7 @@ def request_status(request_id: int) -> Response | tuple[str, int]:
         flash("That status change is not allowed for this request.")
         return _render_detail(item, 409)
     db.session.commit()
-    flash(f"Request marked {wanted.value.replace('_', ' ')}.")
+    flash(f"Request marked {wanted.value.replace('_', ' ')}.", "success")
     return redirect(url_for("dashboard.request_detail", request_id=item.id), 303)
 
 
@@ -261,5 +267,5 @@ def request_review(request_id: int) -> Response | tuple[str, int]:
         flash(str(error))
         return _render_detail(item, 409)
     db.session.commit()
-    flash("Review recorded.")
+    flash("Review recorded.", "success")
     return redirect(url_for("dashboard.request_detail", request_id=item.id), 303)

@@ -8,14 +8,14 @@ from sqlalchemy import select
 
 from booking.dashboard import bp
 from booking.dashboard.context import current_clinic, requires
-from booking.dashboard.day_grid import build_grid
+from booking.dashboard.day_grid import build_grid, mark_freed
 from booking.dashboard.query_args import date_arg
 from booking.dashboard.visit_state import visit_context
 from booking.domain.permissions import Permission
 from booking.extensions import db
 from booking.models import OpeningHours, utcnow
 from booking.queries.availability import window_of
-from booking.queries.schedule import clinic_chairs, day_entries, entries_between
+from booking.queries.schedule import cancelled_entries, clinic_chairs, day_entries, entries_between
 
 FLAG_LABELS = {
     "new_patient": ("New patient", ""),
@@ -47,6 +47,7 @@ def _day_page(day: date) -> str:
     entries = day_entries(clinic, day)
     hours = db.session.scalars(select(OpeningHours).where(OpeningHours.clinic_id == clinic.id)).all()
     grid = build_grid(day, zone, list(hours), clinic_chairs(clinic), entries)
+    mark_freed(grid, cancelled_entries(clinic, day))
     return render_template(
         "dashboard/day.html",
         **visit_context(clinic, entries),
@@ -57,6 +58,7 @@ def _day_page(day: date) -> str:
         flag_labels=FLAG_LABELS,
         previous=day - timedelta(days=1),
         next=day + timedelta(days=1),
+        now=utcnow(),
     )
 
 

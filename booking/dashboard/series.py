@@ -17,6 +17,7 @@ from booking.dashboard.context import (
 )
 from booking.dashboard.forms import SeriesBookForm, SeriesPlanForm
 from booking.dashboard.free_times import slot_taken_message
+from booking.dashboard.patients import first_consultation
 from booking.domain.availability import local_instant
 from booking.domain.permissions import Permission, can
 from booking.domain.series import (
@@ -30,6 +31,7 @@ from booking.models import Patient, Service, utcnow
 from booking.operations.booking import ConsultFirst, InvalidBooking
 from booking.operations.series_booking import SeriesConflict, book_series
 from booking.queries.availability import find_slots
+from booking.queries.eligibility import eligibility
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -44,11 +46,19 @@ def _plan_form() -> SeriesPlanForm:
     return form
 
 
+def _override() -> bool:
+    """A clinician planning anyway (`?override=1`), recorded in the audit log if booked."""
+    return request.values.get("override") == "1" and can(current_role(), Permission.OVERRIDE_CONSULT_FIRST)
+
+
 def _render(patient: Patient, form: SeriesPlanForm, plan: list[datetime], status: int = 200,
             problem: str | None = None) -> tuple[str, int]:
+    elig = eligibility(patient)
     return render_template(
         "dashboard/series.html", patient=patient, form=form, plan=plan, problem=problem,
         book_form=SeriesBookForm(), can_override=can(current_role(), Permission.OVERRIDE_CONSULT_FIRST),
+        elig=elig, consult_service=first_consultation([s for s in current_clinic().services if s.active]),
+        override=_override(),
     ), status
 
 
@@ -62,6 +72,9 @@ def patient_series(patient_id: int) -> tuple[str, int]:
         return _render(patient, form, [])
     if not form.validate():
         return _render(patient, form, [], 422)
+    if not eligibility(patient).may_have_infusions and not _override():
+        # Proposing sessions the booking will refuse wastes the front desk's time: say why first.
+        return _render(patient, form, [], 409, "No plan proposed: this patient cannot have infusions yet.")
     clinic = current_clinic()
     service = scoped_or_404(Service, form.service_id.data)
     rules = SeriesRules(
@@ -113,5 +126,5 @@ def patient_series_book(patient_id: int) -> Response | tuple[str, int]:
     except (ConsultFirst, InvalidBooking) as error:
         db.session.rollback()
         return _render(patient, form, starts, 409, f"Nothing was booked: {error}")
-    flash(f"Booked {len(booked)} sessions.")
+    flash(f"Booked {len(booked)} sessions.", "success")
     return redirect(url_for("dashboard.patient_detail", patient_id=patient.id), 303)

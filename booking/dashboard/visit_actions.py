@@ -52,7 +52,7 @@ def _answer(appointment: Appointment, message: str, status: int = 303) -> Respon
     if status >= 400 and not _inline():
         flash(message)
         return render_appointment(appointment, status)
-    flash(message)
+    flash(message, "success")
     if _inline():
         day = current_clinic().today(appointment.starts_at)
         return redirect(url_for("dashboard.day", date=day.isoformat(), _anchor=f"visit-{appointment.id}"), 303)

@@ -5,6 +5,7 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
+    DDL,
     JSON,
     Boolean,
     CheckConstraint,
@@ -16,10 +17,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.limits import CAMPAIGN_TEXT
+from booking.folding import fold
 from booking.models.base import Base, UTCDateTime, str_enum, utcnow
 from booking.models.language import Language
 
@@ -31,6 +34,9 @@ class Patient(Base):
     __table_args__ = (
         UniqueConstraint("clinic_id", "id"),
         Index("ix_patient_clinic_email", "clinic_id", "email"),
+        # Name search: trigrams on PostgreSQL (pg_trgm), a plain index elsewhere.
+        Index("ix_patient_search_name", "search_name", postgresql_using="gin",
+              postgresql_ops={"search_name": "gin_trgm_ops"}),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,6 +45,8 @@ class Patient(Base):
     email: Mapped[str] = mapped_column(String(254))
     phone: Mapped[str] = mapped_column(String(20))  # E.164
     date_of_birth: Mapped[date | None] = mapped_column(Date)
+    # The name folded for search (lower case, no accents), kept in step with full_name.
+    search_name: Mapped[str] = mapped_column(String(120), default="")
     # Every message to the patient is written in this language.
     language: Mapped[Language] = mapped_column(
         str_enum(Language, "patient_language", length=8, constrained=False), default=Language.EN
@@ -109,6 +117,8 @@ class ConsultationRequest(Base):
         CheckConstraint("consent_email OR consent_phone", name="contact_consent"),
         *(CheckConstraint(CAMPAIGN_TEXT.check(f"length({name})", nullable=True), name=f"{name}_length")
           for name in CAMPAIGN_COLUMNS),
+        Index("ix_consultation_request_search_name", "search_name", postgresql_using="gin",
+              postgresql_ops={"search_name": "gin_trgm_ops"}),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,6 +129,7 @@ class ConsultationRequest(Base):
     email: Mapped[str] = mapped_column(String(254))
     phone: Mapped[str] = mapped_column(String(20))  # E.164
     date_of_birth: Mapped[date] = mapped_column(Date)
+    search_name: Mapped[str] = mapped_column(String(120), default="")
     concern: Mapped[Concern] = mapped_column(str_enum(Concern, "concern"))
     concern_details: Mapped[str] = mapped_column(Text, default="")
     heart_condition: Mapped[Answer] = mapped_column(str_enum(Answer, "heart_condition_answer"))
@@ -185,3 +196,18 @@ class PreferredTime(Base):
     request_id: Mapped[int] = mapped_column(Integer)
     rank: Mapped[int] = mapped_column(Integer)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+def _fold_name(_mapper: object, _connection: object, target: Patient | ConsultationRequest) -> None:
+    target.search_name = fold(target.full_name or "")[:120]
+
+
+for _model in (Patient, ConsultationRequest):
+    event.listen(_model, "before_insert", _fold_name)
+    event.listen(_model, "before_update", _fold_name)
+# Trigram indexes need the extension before the tables are made (tests build them with create_all).
+event.listen(
+    Patient.__table__,
+    "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
+)

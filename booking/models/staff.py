@@ -115,11 +115,13 @@ class AuditAction(enum.Enum):
     REQUEST_CONTACTED = "request_contacted"
     REQUEST_DECLINED = "request_declined"
     REQUEST_WITHDRAWN = "request_withdrawn"
+    REQUEST_MERGED = "request_merged"
     PATIENT_VIEWED = "patient_viewed"
     APPOINTMENTS_EXPORTED = "appointments_exported"
     MESSAGE_RETRIED = "message_retried"
     SETTINGS_RULES_CHANGED = "settings_rules_changed"
     SETTINGS_FRONT_DESK_CHANGED = "settings_front_desk_changed"
+    SETTINGS_CLINIC_CHANGED = "settings_clinic_changed"
     SETTINGS_HOURS_ADDED = "settings_hours_added"
     SETTINGS_HOURS_DELETED = "settings_hours_deleted"
     SETTINGS_CLOSURE_ADDED = "settings_closure_added"
@@ -168,11 +170,13 @@ _ACTION_LABELS = {
     AuditAction.REQUEST_CONTACTED: "Request marked contacted",
     AuditAction.REQUEST_DECLINED: "Request declined",
     AuditAction.REQUEST_WITHDRAWN: "Request withdrawn",
+    AuditAction.REQUEST_MERGED: "Request merged into an existing patient",
     AuditAction.PATIENT_VIEWED: "Patient record viewed",
     AuditAction.APPOINTMENTS_EXPORTED: "Appointments exported",
     AuditAction.MESSAGE_RETRIED: "Failed message retried",
     AuditAction.SETTINGS_RULES_CHANGED: "Booking rules changed",
     AuditAction.SETTINGS_FRONT_DESK_CHANGED: "Front desk timing changed",
+    AuditAction.SETTINGS_CLINIC_CHANGED: "Rebooking, locale or phone region changed",
     AuditAction.SETTINGS_HOURS_ADDED: "Opening hours added",
     AuditAction.SETTINGS_HOURS_DELETED: "Opening hours removed",
     AuditAction.SETTINGS_CLOSURE_ADDED: "Closure added",

@@ -60,6 +60,12 @@ def day_entries(clinic: Clinic, day: date) -> list[Entry]:
     return entries
 
 
+def cancelled_entries(clinic: Clinic, day: date) -> list[Entry]:
+    """A local day's cancelled appointments: the blocks they freed."""
+    entries = entries_between(clinic, window_of(clinic.zone, day, 1), include_cancelled=True)
+    return [e for e in entries if e.appointment.status is AppointmentStatus.CANCELLED]
+
+
 def add_flags(clinic: Clinic, entries: Iterable[Entry]) -> None:
     """Set each entry's flags: new_patient, needs_review, not_confirmed, no_driver."""
     entries = list(entries)

@@ -58,3 +58,23 @@ def test_audit_log_pages_by_fifty_and_filters_by_action(signed_in: Any, clinic: 
 @pytest.mark.parametrize("role", [Role.FRONT_DESK, Role.CLINICIAN])
 def test_audit_log_is_for_admins_only(signed_in: Any, clinic: Clinic, role: Role) -> None:
     assert signed_in(clinic, role=role).get("/dashboard/audit").status_code == 403
+
+
+def test_audit_log_names_the_subject_with_a_link_and_the_patient_s_own_actions(
+    signed_in: Any, clinic: Clinic, make_appointment: Any, make_request: Any
+) -> None:
+    from tests.factories import chairs, service
+
+    client = signed_in(clinic, role=Role.ADMIN)
+    appointment = make_appointment(clinic, service(clinic, "infusion"), chairs(clinic)[0], utc(2027, 1, 15, 15))
+    item = make_request(clinic, utc(2027, 1, 20, 15), name="Rae Requester")
+    audit.record(clinic.id, None, AuditAction.APPOINTMENT_CONFIRMED_BY_PATIENT, "appointment", appointment.id)
+    audit.record(clinic.id, client.user.id, AuditAction.REQUEST_VIEWED,  # type: ignore[attr-defined]
+                 "consultation_request", item.id)
+    audit.record(clinic.id, None, AuditAction.MESSAGE_RETRIED, "outbox_message", 7)
+    db.session.commit()
+    page = client.get("/dashboard/audit").get_data(as_text=True)
+    assert f'<a href="/dashboard/appointments/{appointment.id}">Pat Booked</a>' in page
+    assert f'<a href="/dashboard/requests/{item.id}">Rae Requester</a>' in page
+    assert "patient (secure link)" in page and "Patient confirmed attendance" in page
+    assert "(system)" in page and "outbox message #7" in page

@@ -3,24 +3,27 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from booking.dashboard.export import csv_safe
+from booking.dashboard.export import CSV_HEADER, csv_safe
 from booking.extensions import db
 from booking.models import (
     Appointment,
+    AppointmentStatus,
     AuditAction,
     AuditEvent,
+    Canceller,
     Chair,
     Clinic,
     Patient,
     Role,
     Service,
+    utcnow,
 )
 
 
@@ -69,11 +72,13 @@ def test_export_lists_the_clinics_appointments_in_local_time(
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    assert rows(response) == [
-        ["Patient name", "Service", "Chair", "Start (local)", "End (local)", "Status"],
-        ["Ada Early", "Initial consultation", "Room", "2027-01-15T09:00:00-06:00", "2027-01-15T09:45:00-06:00",
-         "booked"],
-        ["Bo Late", "Infusion", "Chair 1", "2027-01-15T23:30:00-06:00", "2027-01-16T00:30:00-06:00", "booked"],
+    table = rows(response)
+    assert table[0] == list(CSV_HEADER)
+    assert [[r[0], r[3], r[4], r[5], r[6], r[7], r[8], r[9]] for r in table[1:]] == [
+        ["Ada Early", "Initial consultation", "Room", "2027-01-15 09:00", "2027-01-15T09:00:00-06:00",
+         "2027-01-15 09:45", "2027-01-15T09:45:00-06:00", "booked"],
+        ["Bo Late", "Infusion", "Chair 1", "2027-01-15 23:30", "2027-01-15T23:30:00-06:00",
+         "2027-01-16 00:30", "2027-01-16T00:30:00-06:00", "booked"],
     ]
     assert "Canary Zebra" not in response.get_data(as_text=True)
 
@@ -81,7 +86,8 @@ def test_export_lists_the_clinics_appointments_in_local_time(
 def test_export_uses_each_dates_own_offset(signed_in: Any, clinic: Clinic, make_appointment: Any) -> None:
     book(make_appointment, clinic, utc(2027, 7, 1, 14), "Summer Person")
     response = export(signed_in(clinic, role=Role.ADMIN), "2027-07-01", "2027-07-01")
-    assert rows(response)[1][3:5] == ["2027-07-01T09:00:00-05:00", "2027-07-01T09:45:00-05:00"]
+    assert rows(response)[1][5:9] == ["2027-07-01 09:00", "2027-07-01T09:00:00-05:00",
+                                      "2027-07-01 09:45", "2027-07-01T09:45:00-05:00"]
 
 
 def test_export_cells_cannot_run_as_formulas(signed_in: Any, clinic: Clinic, make_appointment: Any) -> None:
@@ -146,3 +152,39 @@ def test_clinicians_cannot_export(signed_in: Any, clinic: Clinic) -> None:
     assert db.session.scalars(select(AuditEvent)).all() == []
 
 
+
+
+def test_the_default_range_is_the_next_thirty_days_and_finds_upcoming_visits(
+    signed_in: Any, clinic: Clinic, make_appointment: Any
+) -> None:
+    today = clinic.today(utcnow())
+    book(make_appointment, clinic, datetime.combine(today + timedelta(days=3), time(10), tzinfo=clinic.zone), "Soon")
+    client = signed_in(clinic, role=Role.FRONT_DESK)
+    page = client.get("/dashboard/export").get_data(as_text=True)
+    first, last = today.isoformat(), (today + timedelta(days=29)).isoformat()
+    assert f'value="{first}"' in page and f'value="{last}"' in page
+    assert "Soon" in export(client, first, last).get_data(as_text=True)
+
+
+def test_export_has_contact_attendance_driver_and_cancellation(
+    signed_in: Any, clinic: Clinic, make_appointment: Any, make_staff: Any
+) -> None:
+    desk = make_staff(clinic, role=Role.FRONT_DESK)
+    book(make_appointment, clinic, utc(2027, 1, 15, 16), "Ann Ready", slug="infusion",
+         patient_confirmed_at=utc(2027, 1, 14, 15), driver_name="Dee Driver", driver_phone="+13125550199",
+         driver_confirmed_at=utc(2027, 1, 14, 18))
+    book(make_appointment, clinic, utc(2027, 1, 15, 18), "Bo Gone", status=AppointmentStatus.CANCELLED,
+         cancelled_at=utc(2027, 1, 14, 9), cancelled_by=Canceller.STAFF, cancelled_by_id=desk.id,
+         cancel_reason="Clinic closed early")
+    book(make_appointment, clinic, utc(2027, 1, 15, 20), "Cy Self", status=AppointmentStatus.CANCELLED,
+         cancelled_at=utc(2027, 1, 14, 9), cancelled_by=Canceller.PATIENT, cancel_reason="Feeling unwell")
+    table = rows(export(signed_in(clinic, role=Role.ADMIN), "2027-01-15", "2027-01-15"))
+    named = {r[0]: dict(zip(CSV_HEADER, r, strict=True)) for r in table[1:]}
+    ann = named["Ann Ready"]
+    assert (ann["Email"], ann["Phone"]) == ("pat@example.com", "(312) 555-0100")
+    assert ann["Attendance confirmed"] == "2027-01-14 09:00"
+    assert (ann["Driver"], ann["Driver phone"], ann["Driver confirmed"]) == (
+        "Dee Driver", "(312) 555-0199", "2027-01-14 12:00")
+    assert (named["Bo Gone"]["Cancellation reason"], named["Bo Gone"]["Cancelled by"]) == (
+        "Clinic closed early", f"staff: {desk.full_name}")
+    assert named["Cy Self"]["Cancelled by"] == "patient (secure link)"

@@ -3,6 +3,7 @@ from booking.dashboard.settings import (  # noqa: F401  (each adds its views to 
     calendar,
     embed,
     front_desk,
+    clinic,
     instructions,
     resources,
     views,

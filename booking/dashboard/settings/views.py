@@ -46,7 +46,7 @@ def record_change(action: AuditAction, **details: Any) -> None:
 
 def back_to(endpoint: str, message: str) -> Response:
     """Flash `message` and go back to a settings page (303 so the browser GETs it)."""
-    flash(message)
+    flash(message, "success")
     return redirect(url_for(f"dashboard.{endpoint}"), 303)
 
 

@@ -67,3 +67,17 @@ OUTBOX_BATCH = 200
 OUTBOX_MAX_ATTEMPTS = 8
 OUTBOX_RETRY_BASE_SECONDS = 60
 OUTBOX_RETRY_CAP_SECONDS = 3600
+
+# Logs: "json" writes one JSON object a line to stderr (booking/logs.py); "plain" leaves
+# Python's logging as it is configured.
+LOG_FORMAT = "json"
+LOG_LEVEL = "INFO"
+
+# /readyz: not ready when the oldest due message has waited longer than this, or more
+# messages than READY_OUTBOX_MAX_FAILED failed in the last READY_OUTBOX_FAILED_HOURS.
+READY_OUTBOX_MAX_AGE_SECONDS = 900
+READY_OUTBOX_MAX_FAILED = 50
+READY_OUTBOX_FAILED_HOURS = 24
+READY_CHECK_MIGRATIONS = True
+# /metrics answers only to "Authorization: Bearer <METRICS_TOKEN>"; unset, it is a 404.
+METRICS_TOKEN: str | None = None

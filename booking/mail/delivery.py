@@ -236,7 +236,7 @@ def deliver_due(limit: int = 1000, stop: threading.Event | None = None) -> Deliv
 
 def _log_outcome(row: OutboxMessage, outcome: str, error: str | None = None) -> None:
     """One JSON line per message handled: ids, kind, outcome; never the recipient or the text."""
-    fields = {"event": "outbox", "outcome": outcome, "message": row.id, "clinic_id": row.clinic_id,
+    fields = {"event": "outbox", "outcome": outcome, "message_id": row.id, "clinic_id": row.clinic_id,
               "kind": row.kind.value, "attempts": row.attempts}
     if error is not None:
         fields["error"] = error  # `_describe`: the SMTP code and status, never the server's words

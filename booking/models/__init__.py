@@ -1,4 +1,5 @@
 """The data model. Every table holding clinic data carries `clinic_id`."""
+from booking.models import audit_guard  # noqa: F401  (PostgreSQL's append-only triggers)
 from booking.models.appointment import (
     OCCUPYING_STATUSES,
     Appointment,
@@ -32,7 +33,8 @@ from booking.models.patient import (
     RequestStatus,
     ReviewDecision,
 )
-from booking.models.staff import AuditAction, AuditEvent, Membership, Role, StaffUser
+from booking.models.retention import AuditPurge, RetentionPolicy
+from booking.models.staff import AuditAction, AuditEvent, Membership, RecoveryCode, Role, StaffUser
 
 __all__ = [
     "Answer",
@@ -40,6 +42,7 @@ __all__ = [
     "AppointmentSeries",
     "AuditAction",
     "AuditEvent",
+    "AuditPurge",
     "ChangeRequest",
     "ChangeRequestStatus",
     "AppointmentStatus",
@@ -62,7 +65,9 @@ __all__ = [
     "Patient",
     "PreferredTime",
     "PrevisitInstructions",
+    "RecoveryCode",
     "RequestStatus",
+    "RetentionPolicy",
     "ReviewDecision",
     "Role",
     "Service",

@@ -44,6 +44,11 @@ class StaffUser(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Two-factor sign-in (TOTP, RFC 6238): the base32 secret once enrolment is confirmed,
+    # and the last time step accepted, so a code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="staff", cascade="all, delete-orphan", order_by="Membership.id"
@@ -128,6 +133,13 @@ class AuditAction(enum.Enum):
     SETTINGS_INSTRUCTIONS_CHANGED = "settings_instructions_changed"
     SETTINGS_INSTRUCTIONS_OVERRIDE_ADDED = "settings_instructions_override_added"
     SETTINGS_INSTRUCTIONS_OVERRIDE_REMOVED = "settings_instructions_override_removed"
+    RETENTION_PURGE = "retention_purge"
+    RETENTION_POLICY_CHANGED = "retention_policy_changed"
+    PATIENT_EXPORTED = "patient_exported"
+    PATIENT_ERASED = "patient_erased"
+    TWO_FACTOR_ENABLED = "two_factor_enabled"
+    TWO_FACTOR_DISABLED = "two_factor_disabled"
+    ACCOUNT_UNLOCKED = "account_unlocked"
 
     @property
     def label(self) -> str:
@@ -175,20 +187,46 @@ _ACTION_LABELS = {
     AuditAction.SETTINGS_INSTRUCTIONS_CHANGED: "Pre-visit instructions changed",
     AuditAction.SETTINGS_INSTRUCTIONS_OVERRIDE_ADDED: "Service's own instructions added",
     AuditAction.SETTINGS_INSTRUCTIONS_OVERRIDE_REMOVED: "Service's own instructions removed",
+    AuditAction.RETENTION_PURGE: "Old data removed (retention)",
+    AuditAction.RETENTION_POLICY_CHANGED: "Retention periods changed",
+    AuditAction.PATIENT_EXPORTED: "Patient's data exported",
+    AuditAction.PATIENT_ERASED: "Patient erased",
+    AuditAction.TWO_FACTOR_ENABLED: "Two-factor sign-in turned on",
+    AuditAction.TWO_FACTOR_DISABLED: "Two-factor sign-in turned off",
+    AuditAction.ACCOUNT_UNLOCKED: "Staff sign-in unlocked",
 }
 
 
 class AuditEvent(Base):
-    """Who did what to which record, when. The app only ever inserts these."""
+    """Who did what to which record, when. The app only ever inserts these.
+
+    On PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE (booking/models/audit_guard.py);
+    a clinic or a staff member with audit rows cannot be deleted (RESTRICT), and the actor's
+    name is kept as it was written at the time.
+    """
 
     __tablename__ = "audit_event"
     __table_args__ = (Index("ix_audit_event_clinic_at", "clinic_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id", ondelete="CASCADE"))
-    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id", ondelete="RESTRICT"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="RESTRICT"))
+    # The actor's name when it happened (a later rename or removal does not change it).
+    actor_name: Mapped[str | None] = mapped_column(String(120))
     action: Mapped[AuditAction] = mapped_column(str_enum(AuditAction, "audit_action", length=60, constrained=False))
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class RecoveryCode(Base):
+    """A single-use code that stands in for the second factor; only its hash is kept."""
+
+    __tablename__ = "staff_recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text, update
 
 from booking import create_app
-from booking.extensions import db
+from booking.extensions import db, limiter
 from booking.health import migration_heads
 from booking.models import Clinic, OutboxMessage, OutboxStatus, utcnow
 from tests.support.request_form import form_data
@@ -24,8 +24,10 @@ TOKEN = "metrics-token-for-tests"
 
 
 @pytest.fixture
-def config_overrides() -> dict[str, Any]:
-    return {"METRICS_TOKEN": TOKEN, "RATELIMIT_DEFAULT": "2 per minute"}
+def config_overrides() -> Iterator[dict[str, Any]]:
+    # A default limit on every route, which the health routes must not be under.
+    yield {"METRICS_TOKEN": TOKEN, "RATELIMIT_DEFAULT": "2 per minute"}
+    limiter.limit_manager.set_default_limits([])  # the extension keeps it across apps
 
 
 @pytest.fixture

@@ -81,3 +81,13 @@ READY_OUTBOX_FAILED_HOURS = 24
 READY_CHECK_MIGRATIONS = True
 # /metrics answers only to "Authorization: Bearer <METRICS_TOKEN>"; unset, it is a 404.
 METRICS_TOKEN: str | None = None
+
+# Retention (`flask purge`): defaults for clinics without their own periods
+# (retention_policy). None keeps that data for ever. Conservative on purpose: links and
+# message texts are copies of what exists elsewhere; patients and the audit log are kept
+# until a clinic sets its own period (often fixed by law: 7 to 10 years for records).
+RETENTION_TOKEN_DAYS: int | None = 30  # after a patient's page link expired
+RETENTION_MESSAGE_BODY_DAYS: int | None = 365  # after a message was sent or given up
+RETENTION_CLOSED_REQUEST_DAYS: int | None = 730  # declined or withdrawn, since the last change
+RETENTION_INACTIVE_PATIENT_YEARS: int | None = None  # no visit for this long: anonymised
+RETENTION_AUDIT_YEARS: int | None = None

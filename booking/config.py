@@ -91,3 +91,9 @@ RETENTION_MESSAGE_BODY_DAYS: int | None = 365  # after a message was sent or giv
 RETENTION_CLOSED_REQUEST_DAYS: int | None = 730  # declined or withdrawn, since the last change
 RETENTION_INACTIVE_PATIENT_YEARS: int | None = None  # no visit for this long: anonymised
 RETENTION_AUDIT_YEARS: int | None = None
+
+# Staff two-factor sign-in (TOTP). True: every admin must turn it on at their next
+# sign-in before using the dashboard. Set it in production (deploy/booking.env does).
+TWO_FACTOR_REQUIRED_FOR_ADMINS = False
+# A signed-in password waits this long for its second factor.
+TWO_FACTOR_PENDING_SECONDS = 300

@@ -44,8 +44,9 @@ class StaffUser(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Two-factor sign-in (TOTP, RFC 6238): the base32 secret once enrolment is confirmed,
-    # and the last time step accepted, so a code cannot be used twice.
+    # Two-factor sign-in (TOTP, RFC 6238): the base32 secret (on once totp_enabled_at is
+    # set: before that, an enrolment waiting for its first code), and the last time step
+    # accepted, so a code cannot be used twice.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
@@ -66,6 +67,11 @@ class StaffUser(Base):
     @property
     def is_anonymous(self) -> bool:
         return False
+
+    @property
+    def two_factor_on(self) -> bool:
+        """Signing in takes a code too (a secret alone is an enrolment not yet confirmed)."""
+        return self.totp_secret is not None and self.totp_enabled_at is not None
 
     def get_id(self) -> str:
         """Session identity: the id plus the session version."""

@@ -3,5 +3,6 @@ from booking.dashboard.settings import (  # noqa: F401  (each adds its views to 
     calendar,
     instructions,
     resources,
+    staff_access,
     views,
 )

@@ -8,6 +8,7 @@ from booking.dashboard import (  # noqa: E402,F401  (one module per area; each a
     audit_log,
     export,
     messages,
+    patient_data,
     patients,
     requests,
     schedule,

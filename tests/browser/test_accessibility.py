@@ -126,11 +126,17 @@ def test_staff_pages_have_no_axe_violations(
         ("settings", "/dashboard/settings/"),
         ("messages", "/dashboard/messages"),
         ("audit", "/dashboard/audit"),
+        ("erase a patient", f"/dashboard/patients/{appt.patient_id}/erase"),
+        ("staff sign-in settings", "/dashboard/settings/staff"),
+        ("two-factor", "/staff/two-factor"),
     ]
     for name, path in pages:
         response = page.goto(live_server + path)
         assert response is not None and response.ok, name
         found += violations(page, name)
+    page.get_by_role("button", name="Set up two-factor sign-in").click()
+    page.get_by_role("heading", name="Set up two-factor sign-in").wait_for()
+    found += violations(page, "two-factor enrolment")
     context.close()
     assert found == [], "\n".join(found)
 

@@ -34,7 +34,9 @@ def enrol(client: FlaskClient) -> tuple[str, list[str]]:
     """Turn two-factor on through the pages; the secret and the recovery codes shown."""
     assert client.get("/staff/two-factor").status_code == 200
     page = client.post("/staff/two-factor/setup").get_data(as_text=True)
-    secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)  # type: ignore[union-attr]
+    secret = re.search(r'data-secret="([A-Z2-7]+)"', page).group(1)  # type: ignore[union-attr]
+    shown = re.search(r'<code class="secret"[^>]*>([A-Z2-7 ]+)</code>', page).group(1)  # type: ignore[union-attr]
+    assert shown.replace(" ", "") == secret  # in groups of four, easier to type
     assert 'src="data:image/svg+xml' in page  # the QR code, inline
     wrong = client.post("/staff/two-factor/enable", data={"code": "000000"})
     assert wrong.status_code == 422

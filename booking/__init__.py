@@ -53,8 +53,11 @@ def create_app(test_config: dict[str, Any] | None = None, *, cli: bool = True) -
     )
     _check_secret_key(app)
 
-    if app.config["PROXY_FIX_X_FOR"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])  # type: ignore[method-assign]
+    if app.config["PROXY_FIX_X_FOR"] or app.config["PROXY_FIX_X_PROTO"]:
+        # The client address (rate limits, per IP) is the one the trusted proxies saw.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=app.config["PROXY_FIX_X_PROTO"]
+        )
 
     from booking.extensions import csrf, db, limiter, login, mail
 

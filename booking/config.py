@@ -27,6 +27,8 @@ KNOWN_DEVICE_DAYS = 90
 
 # Behind a reverse proxy, how many proxies to trust for the client address.
 PROXY_FIX_X_FOR = 0
+# ...and for the scheme (X-Forwarded-Proto): 1 behind a TLS proxy.
+PROXY_FIX_X_PROTO = 0
 
 # Rate limits (Flask-Limiter). Use redis://127.0.0.1:6379 with several workers.
 RATELIMIT_STORAGE_URI = "memory://"

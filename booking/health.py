@@ -13,6 +13,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from booking import metrics
@@ -135,7 +136,13 @@ class OutboxCollector(Collector):
         failed = GaugeMetricFamily(
             "booking_outbox_failed_recent", "Messages failed in the last 24 hours.", labels=["channel"]
         )
-        for backlog in outbox_backlog(utcnow()):
+        try:
+            backlogs = outbox_backlog(utcnow())
+        except SQLAlchemyError:
+            # The database is down: the process counters still go out; /readyz says why.
+            db.session.rollback()
+            return
+        for backlog in backlogs:
             due.add_metric([backlog.channel], backlog.due)
             oldest.add_metric([backlog.channel], backlog.oldest_due_seconds)
             failed.add_metric([backlog.channel], backlog.failed_recently)

@@ -78,6 +78,14 @@ def _clinic_slug(status: int) -> str | None:
 def init_request_logging(app: Flask) -> None:
     """A request id for every request (kept from the proxy if sane), sent back; one log line and metrics each."""
 
+    def log_exception(exc_info: Any) -> None:
+        # Flask's own line says "Exception on <path>": a patient's link is a path.
+        app.logger.error("unhandled exception", exc_info=exc_info, extra={
+            "event": "exception", "request_id": g.get("request_id"), "method": request.method,
+            "endpoint": request.endpoint or "unmatched"})
+
+    app.log_exception = log_exception  # type: ignore[method-assign]
+
     @app.before_request
     def start_clock() -> None:
         incoming = request.headers.get(REQUEST_ID_HEADER, "")

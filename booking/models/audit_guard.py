@@ -7,6 +7,8 @@
   (`pg_trigger_depth() > 1`), which no plain statement can fake; foreign keys to the audit
   table are RESTRICT, so no cascade reaches it either.
 - `audit_purge` rows can never be changed or deleted.
+- The removing function is SECURITY DEFINER: the app's role needs no DELETE on `audit_event`
+  (docs/operations.md revokes it), only INSERT on `audit_purge`.
 
 Only a superuser or the tables' owner can get round this (disable the triggers, or
 `session_replication_role`): run the app as a role that owns nothing (see docs/operations.md).
@@ -38,7 +40,8 @@ BEGIN
 END $$
 """,
     """
-CREATE OR REPLACE FUNCTION audit_purge_remove() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION audit_purge_remove() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public AS $$
 DECLARE
   n integer;
 BEGIN

@@ -34,7 +34,8 @@ BEGIN
 END $$
 """,
     """
-CREATE OR REPLACE FUNCTION audit_purge_remove() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION audit_purge_remove() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public AS $$
 DECLARE
   n integer;
 BEGIN

@@ -85,3 +85,33 @@ def test_a_staff_member_with_audit_rows_cannot_be_deleted_and_their_name_stays(
     db.session.commit()
     event = db.session.scalars(select(AuditEvent)).one()
     assert event.staff_id == staff.id and event.actor_name == written
+
+
+@postgres_only
+def test_the_documented_app_role_purges_only_through_the_record(make_clinic: Any) -> None:
+    """As docs/operations.md sets it up: the app's role has no DELETE on the audit log at all,
+    and the purge still works (its function runs as the owner)."""
+    clinic = make_clinic()
+    _events(clinic, None, 800, 1)
+    role = "booking_app_audit_test"
+    db.session.execute(text(f"DROP ROLE IF EXISTS {role}"))
+    db.session.execute(text(f"CREATE ROLE {role} NOLOGIN"))
+    db.session.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"))
+    db.session.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}"))
+    db.session.execute(text(f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_event, audit_purge FROM {role}"))
+    db.session.commit()
+    try:
+        db.session.execute(text(f"SET LOCAL ROLE {role}"))
+        with pytest.raises(DBAPIError, match="permission denied"):
+            db.session.execute(delete(AuditEvent))
+        db.session.rollback()
+        db.session.execute(text(f"SET LOCAL ROLE {role}"))
+        db.session.add(AuditPurge(clinic_id=clinic.id, before=utcnow() - timedelta(days=365), reason="test"))
+        db.session.flush()
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 1
+        db.session.commit()
+    finally:
+        db.session.rollback()
+        db.session.execute(text(f"DROP OWNED BY {role}"))
+        db.session.execute(text(f"DROP ROLE {role}"))
+        db.session.commit()

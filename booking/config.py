@@ -24,6 +24,8 @@ IDLE_TIMEOUT_MINUTES = 30
 LOGIN_IP_RATE_LIMIT = "20 per minute;100 per hour"
 LOGIN_ACCOUNT_RATE_LIMIT = "5 per 15 minutes"
 KNOWN_DEVICE_DAYS = 90
+# Password reset links asked for, per email typed (over it, nothing is sent; the answer is the same).
+PASSWORD_RESET_RATE_LIMIT = "3 per hour"
 
 # Behind a reverse proxy, how many proxies to trust for the client address.
 PROXY_FIX_X_FOR = 0

@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
+from limits import parse_many
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 from werkzeug.wrappers import Response
@@ -22,7 +23,14 @@ from werkzeug.wrappers import Response
 from booking import metrics
 from booking.auth import bp, lockout
 from booking.auth import two_factor as two_factor_lib
-from booking.auth.forms import CodeForm, DisableTwoFactorForm, LoginForm, SwitchClinicForm
+from booking.auth.forms import (
+    CodeForm,
+    DisableTwoFactorForm,
+    ForgotPasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    SwitchClinicForm,
+)
 from booking.auth.sessions import (
     KNOWN_DEVICE_COOKIE,
     end_all_sessions,
@@ -34,7 +42,7 @@ from booking.auth.two_factor import required_for
 from booking.extensions import db, limiter
 from booking.forms import ActionForm
 from booking.models import AuditAction, RecoveryCode, StaffUser, utcnow
-from booking.operations import audit
+from booking.operations import audit, staff_access
 
 # Compared against when the email is unknown, so timing does not reveal accounts.
 _DUMMY_HASH = (
@@ -107,6 +115,8 @@ def login() -> Response | str | tuple[str, int] | tuple[str, int, dict[str, str]
 
 
 def _complete_login(user: StaffUser, target: str) -> Response:
+    if known_device_user_id() != user.id:
+        staff_access.queue_new_sign_in_notice(user, utcnow())
     # A fresh session: nothing from before sign-in carries over.
     session.clear()
     login_user(user)
@@ -255,6 +265,50 @@ def two_factor_disable() -> Response | str | tuple[str, int]:
     db.session.commit()
     flash("Two-factor sign-in is off.")
     return redirect(url_for("auth.two_factor"), 303)
+
+
+SENT_IF_KNOWN = ("If an active account uses that email, we have sent it a link to choose a new password. "
+                 "The link works once, for one hour.")
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_IP_RATE_LIMIT"], methods=["POST"])
+def forgot_password() -> Response | str | tuple[str, int]:
+    """Ask for a reset link; the same answer whether the email is known or not."""
+    form = ForgotPasswordForm()
+    if not form.validate_on_submit():
+        return render_template("auth/forgot.html", form=form), 422 if request.method == "POST" else 200
+    email = form.email.data.lower()
+    user = db.session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email))
+    # At most a few links an hour per address typed, silently: the answer never changes.
+    allowed = all(limiter.limiter.hit(item, "password-reset", email)
+                  for item in parse_many(current_app.config["PASSWORD_RESET_RATE_LIMIT"]))
+    if user is not None and user.active and user.memberships and allowed:
+        staff_access.queue_password_reset(user, utcnow())
+        db.session.commit()
+    flash(SENT_IF_KNOWN)
+    return redirect(url_for("auth.login"), 303)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_IP_RATE_LIMIT"], methods=["POST"])
+def reset_password(token: str) -> Response | str | tuple[str, int]:
+    """Choose a new password with a reset link; every session of the account ends."""
+    now = utcnow()
+    reset = staff_access.valid_reset(token, now) if len(token) <= 100 else None
+    if reset is None:
+        return render_template("auth/reset_invalid.html"), 404
+    form = NewPasswordForm()
+    if not form.validate_on_submit():
+        return render_template("auth/reset.html", form=form, token=token), 422 if request.method == "POST" else 200
+    user = staff_access.reset_password(reset, form.password.data, now)
+    db.session.commit()
+    lockout.unlock(user.email)
+    if current_user.is_authenticated:
+        logout_user()
+    session.clear()
+    flash("Your password is changed and your account is signed out everywhere. Sign in with the new password.")
+    return redirect(url_for("auth.login"), 303)
 
 
 @bp.post("/logout")

@@ -25,7 +25,7 @@ from sqlalchemy import bindparam, select
 from booking import metrics
 from booking.domain.reminders import LATE_GRACE
 from booking.extensions import db, mail
-from booking.mail.links import issue_token
+from booking.mail.links import RESET_URL_PLACEHOLDER, issue_reset_token, issue_token, reset_staff_id
 from booking.mail.outbox import MANAGE_URL_PLACEHOLDER
 from booking.models import (
     OCCUPYING_STATUSES,
@@ -113,6 +113,11 @@ def _as_mail(row: OutboxMessage, appointment: Appointment | None, now: datetime)
         url = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/manage/{issue_token(appointment, now)}"
         text = text.replace(MANAGE_URL_PLACEHOLDER, url)
         html = html.replace(MANAGE_URL_PLACEHOLDER, url)
+    if row.kind is MessageKind.STAFF_PASSWORD_RESET:
+        token = issue_reset_token(reset_staff_id(row.dedupe_key), row.created_at, now)
+        url = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/staff/password/reset/{token}"
+        text = text.replace(RESET_URL_PLACEHOLDER, url)
+        html = html.replace(RESET_URL_PLACEHOLDER, url)
     message = Message(subject=row.subject, sender=row.sender, recipients=[row.recipient], body=text, html=html)
     message.msgId = row.message_id
     if row.ics:

@@ -23,7 +23,7 @@ from booking.models.clinic import (
     ServiceMode,
 )
 from booking.models.language import Language
-from booking.models.outbox import MessageKind, OutboxMessage, OutboxStatus
+from booking.models.outbox import STAFF_KINDS, MessageKind, OutboxMessage, OutboxStatus
 from booking.models.patient import (
     Answer,
     Concern,
@@ -34,7 +34,15 @@ from booking.models.patient import (
     ReviewDecision,
 )
 from booking.models.retention import AuditPurge, RetentionPolicy
-from booking.models.staff import AuditAction, AuditEvent, Membership, RecoveryCode, Role, StaffUser
+from booking.models.staff import (
+    AuditAction,
+    AuditEvent,
+    Membership,
+    PasswordReset,
+    RecoveryCode,
+    Role,
+    StaffUser,
+)
 
 __all__ = [
     "Answer",
@@ -62,6 +70,7 @@ __all__ = [
     "OpeningHours",
     "OutboxMessage",
     "OutboxStatus",
+    "PasswordReset",
     "Patient",
     "PreferredTime",
     "PrevisitInstructions",
@@ -73,6 +82,7 @@ __all__ = [
     "Service",
     "ServiceKind",
     "ServiceMode",
+    "STAFF_KINDS",
     "StaffUser",
     "utcnow",
 ]

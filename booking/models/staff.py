@@ -146,6 +146,7 @@ class AuditAction(enum.Enum):
     TWO_FACTOR_ENABLED = "two_factor_enabled"
     TWO_FACTOR_DISABLED = "two_factor_disabled"
     ACCOUNT_UNLOCKED = "account_unlocked"
+    PASSWORD_RESET = "password_reset"
 
     @property
     def label(self) -> str:
@@ -200,6 +201,7 @@ _ACTION_LABELS = {
     AuditAction.TWO_FACTOR_ENABLED: "Two-factor sign-in turned on",
     AuditAction.TWO_FACTOR_DISABLED: "Two-factor sign-in turned off",
     AuditAction.ACCOUNT_UNLOCKED: "Staff sign-in unlocked",
+    AuditAction.PASSWORD_RESET: "Password reset by email",
 }
 
 
@@ -235,4 +237,21 @@ class RecoveryCode(Base):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PasswordReset(Base):
+    """A single-use password reset link, valid an hour; only its hash is kept.
+
+    The row is made when the email is sent (booking/mail/links.py), so no token is ever
+    stored in clear, not even in the outbox.
+    """
+
+    __tablename__ = "staff_password_reset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,4 +1,4 @@
-"""append-only audit log, retention periods, two-factor sign-in, erased patients
+"""append-only audit log, retention periods, two-factor sign-in, password resets, erased patients
 
 Revision ID: f3a9c2e7b1d5
 Revises: e5b8c3a1d2f4
@@ -127,6 +127,19 @@ def upgrade():
     sa.UniqueConstraint('code_hash', name=op.f('uq_staff_recovery_code_code_hash'))
     )
     op.create_index(op.f('ix_staff_recovery_code_staff_id'), 'staff_recovery_code', ['staff_id'], unique=False)
+    op.create_table('staff_password_reset',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff_user.id'], name=op.f('fk_staff_password_reset_staff_id_staff_user'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_password_reset')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_staff_password_reset_token_hash'))
+    )
+    op.create_index(op.f('ix_staff_password_reset_staff_id'), 'staff_password_reset', ['staff_id'], unique=False)
     op.add_column('staff_user', sa.Column('totp_secret', sa.String(length=64), nullable=True))
     op.add_column('staff_user', sa.Column('totp_enabled_at', sa.DateTime(timezone=True), nullable=True))
     op.add_column('staff_user', sa.Column('totp_last_step', sa.Integer(), nullable=True))
@@ -144,6 +157,8 @@ def downgrade():
     op.drop_column('staff_user', 'totp_last_step')
     op.drop_column('staff_user', 'totp_enabled_at')
     op.drop_column('staff_user', 'totp_secret')
+    op.drop_index(op.f('ix_staff_password_reset_staff_id'), table_name='staff_password_reset')
+    op.drop_table('staff_password_reset')
     op.drop_index(op.f('ix_staff_recovery_code_staff_id'), table_name='staff_recovery_code')
     op.drop_table('staff_recovery_code')
     op.drop_table('retention_policy')

@@ -129,6 +129,7 @@ def test_staff_pages_have_no_axe_violations(
         ("erase a patient", f"/dashboard/patients/{appt.patient_id}/erase"),
         ("staff sign-in settings", "/dashboard/settings/staff"),
         ("two-factor", "/staff/two-factor"),
+        ("forgot password", "/staff/password/forgot"),
     ]
     for name, path in pages:
         response = page.goto(live_server + path)

@@ -32,7 +32,7 @@ CANARY = "Bertha Canary-Zed"
 
 
 @pytest.fixture
-def world(make_clinic: Any, make_request: Any, make_appointment: Any) -> dict[str, Any]:
+def world(make_clinic: Any, make_request: Any, make_appointment: Any, make_staff: Any) -> dict[str, Any]:
     """Clinic A, and clinic B full of canary data."""
     a, b = make_clinic(name="Clinic Alpha"), make_clinic(name="Clinic Beta")
     item = make_request(b, local(b, days_ahead(b, 2), 9), name=CANARY)
@@ -59,6 +59,7 @@ def world(make_clinic: Any, make_request: Any, make_appointment: Any) -> dict[st
             "hours_id": db.session.scalar(select(OpeningHours.id).filter_by(clinic_id=b.id)),
             "message_id": db.session.scalar(select(OutboxMessage.id).filter_by(clinic_id=b.id)),
             "change_id": change.id,
+            "staff_id": make_staff(b).id,
         },
     }
 

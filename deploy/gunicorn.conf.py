@@ -15,7 +15,8 @@ graceful_timeout = 30
 # secret, a search holds a name); gunicorn's access log would write the path: off.
 accesslog = None
 errorlog = "-"
-# Only nginx talks to us; the app's ProxyFix (PROXY_FIX_X_FOR) reads X-Forwarded-For.
+# gunicorn itself trusts forwarded headers only from this host; the app's ProxyFix
+# (PROXY_FIX_X_FOR / _X_PROTO, deploy/booking.env) reads nginx's X-Forwarded-For and -Proto.
 forwarded_allow_ips = "127.0.0.1"
 limit_request_line = 4094
 

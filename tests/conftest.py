@@ -100,6 +100,7 @@ def app(database_url: str, config_overrides: dict[str, Any]) -> Iterator[Flask]:
         g.pop("_flask_babel", None)  # Flask-Babel's locale
         g.pop("page_language", None)
         g.pop("preferred_language", None)
+        g.pop("clinic", None)  # the dashboard's current clinic (the request log line reads it)
 
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_cached_user)
 

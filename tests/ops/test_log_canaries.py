@@ -94,7 +94,7 @@ def test_no_patient_detail_or_token_in_web_or_worker_logs(
     server = SmtpServer(smtp_port)
     server.start()
     try:
-        assert deliver_due().sent == 2
+        assert deliver_due().sent == 3  # the acknowledgment, the confirmation, the staff new-browser notice
     finally:
         server.stop()
     tokens = [m for msg in server.messages for m in re.findall(r"/manage/([A-Za-z0-9_-]{20,})", msg.as_string())]

@@ -53,8 +53,11 @@ def create_app(test_config: dict[str, Any] | None = None, *, cli: bool = True) -
     )
     _check_secret_key(app)
 
-    if app.config["PROXY_FIX_X_FOR"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])  # type: ignore[method-assign]
+    if app.config["PROXY_FIX_X_FOR"] or app.config["PROXY_FIX_X_PROTO"]:
+        # The client address (rate limits, per IP) is the one the trusted proxies saw.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=app.config["PROXY_FIX_X_PROTO"]
+        )
 
     from booking.extensions import csrf, db, limiter, login, mail
 
@@ -65,16 +68,20 @@ def create_app(test_config: dict[str, Any] | None = None, *, cli: bool = True) -
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from booking import api, auth, dashboard, manage, public
+    from booking import api, auth, dashboard, health, manage, public
     from booking.auth.sessions import init_sessions
     from booking.error_pages import init_error_pages
     from booking.i18n import init_i18n
     from booking.input_guard import init_input_guard
+    from booking.logs import configure_logging, init_request_logging
     from booking.queries.calendar_version import init_calendar_versions
     from booking.security import init_security_headers
     from booking.templating import init_template_filters
 
+    configure_logging(app)
+    init_request_logging(app)
     init_input_guard(app)  # before the blueprints: their routes take its `int` converter
+    app.register_blueprint(health.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(api.bp)
@@ -83,6 +90,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, cli: bool = True) -
     init_i18n(app)
     init_sessions(app)
     csrf.exempt(api.bp)  # read-only JSON, no cookies needed
+    csrf.exempt(health.bp)
     init_error_pages(app)
     init_template_filters(app)
     init_security_headers(app)

@@ -1,4 +1,4 @@
-"""Command-line tools: `flask seed-demo`, `flask outbox send`."""
+"""Command-line tools: `flask seed-demo`, `flask outbox send`, `flask purge`, `flask retention`."""
 from __future__ import annotations
 
 import click
@@ -93,8 +93,94 @@ def staff_create(email: str, clinic_slug: str, role: str, name: str, password: s
     click.echo(f"{email} is {role} at {clinic.name}")
 
 
+@click.command("purge")
+@click.option("--dry-run", is_flag=True, help="Count what would go; change nothing.")
+@click.option("--clinic", "clinic_slug", default=None, help="Only this clinic (default: every clinic).")
+def purge_command(dry_run: bool, clinic_slug: str | None) -> None:
+    """Remove or blank data past each clinic's retention periods (for cron); each run is audited."""
+    from dataclasses import asdict
+
+    from flask import current_app
+    from sqlalchemy import select
+
+    from booking.operations.retention import FIELDS, purge_clinic, windows_for
+
+    defaults = {f: current_app.config[f"RETENTION_{f.upper()}"] for f in FIELDS}
+    query = select(Clinic).order_by(Clinic.id)
+    if clinic_slug:
+        query = query.where(Clinic.slug == clinic_slug)
+    clinics = db.session.scalars(query).all()
+    if clinic_slug and not clinics:
+        raise click.BadParameter(f"no clinic with slug {clinic_slug!r}", param_hint="--clinic")
+    now = utcnow()
+    for clinic in clinics:
+        purged = purge_clinic(clinic, windows_for(clinic, defaults), now, dry_run=dry_run)
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()  # one clinic at a time: a failure leaves the others done
+        counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in asdict(purged).items())
+        click.echo(f"{clinic.slug}: {'would remove' if dry_run else 'removed'} {counts}")
+
+
+retention_cli = AppGroup("retention", help="Each clinic's retention periods.")
+
+
+@retention_cli.command("show")
+def retention_show() -> None:
+    """Print every clinic's periods (its own, or the defaults)."""
+    from dataclasses import asdict
+
+    from flask import current_app
+    from sqlalchemy import select
+
+    from booking.operations.retention import FIELDS, windows_for
+
+    defaults = {f: current_app.config[f"RETENTION_{f.upper()}"] for f in FIELDS}
+    for clinic in db.session.scalars(select(Clinic).order_by(Clinic.id)):
+        periods = ", ".join(f"{k} {'never' if v is None else v}" for k, v in asdict(windows_for(clinic, defaults)).items())
+        click.echo(f"{clinic.slug}: {periods}")
+
+
+@retention_cli.command("set")
+@click.option("--clinic", "clinic_slug", required=True)
+@click.option("--token-days", type=click.IntRange(min=0), default=None)
+@click.option("--message-body-days", type=click.IntRange(min=30), default=None)
+@click.option("--closed-request-days", type=click.IntRange(min=30), default=None)
+@click.option("--inactive-patient-years", type=click.IntRange(min=1), default=None)
+@click.option("--audit-years", type=click.IntRange(min=1), default=None)
+@click.option("--default", "reset", multiple=True, type=click.Choice(
+    ["token-days", "message-body-days", "closed-request-days", "inactive-patient-years", "audit-years"]),
+    help="Go back to the default for this period (repeatable).")
+def retention_set(clinic_slug: str, reset: tuple[str, ...], **periods: int | None) -> None:
+    """Set a clinic's own periods; audited."""
+    from sqlalchemy import select
+
+    from booking.models import AuditAction, RetentionPolicy
+    from booking.operations import audit
+
+    clinic = db.session.scalar(select(Clinic).where(Clinic.slug == clinic_slug))
+    if clinic is None:
+        raise click.BadParameter(f"no clinic with slug {clinic_slug!r}", param_hint="--clinic")
+    policy = db.session.get(RetentionPolicy, clinic.id) or RetentionPolicy(clinic_id=clinic.id)
+    db.session.add(policy)
+    changed: dict[str, int | None] = {}
+    for field, value in periods.items():
+        if value is not None:
+            setattr(policy, field, value)
+            changed[field] = value
+    for option in reset:
+        setattr(policy, option.replace("-", "_"), None)
+        changed[option.replace("-", "_")] = None
+    audit.record(clinic.id, None, AuditAction.RETENTION_POLICY_CHANGED, "clinic", clinic.id, **changed)
+    db.session.commit()
+    click.echo(f"{clinic.slug}: {changed or 'nothing changed'}")
+
+
 def register_cli(app: Flask) -> None:
     """Attach the commands to the app."""
+    app.cli.add_command(purge_command)
+    app.cli.add_command(retention_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(staff_cli)
     app.cli.add_command(seed_demo_command)

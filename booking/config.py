@@ -24,9 +24,13 @@ IDLE_TIMEOUT_MINUTES = 30
 LOGIN_IP_RATE_LIMIT = "20 per minute;100 per hour"
 LOGIN_ACCOUNT_RATE_LIMIT = "5 per 15 minutes"
 KNOWN_DEVICE_DAYS = 90
+# Password reset links asked for, per email typed (over it, nothing is sent; the answer is the same).
+PASSWORD_RESET_RATE_LIMIT = "3 per hour"
 
 # Behind a reverse proxy, how many proxies to trust for the client address.
 PROXY_FIX_X_FOR = 0
+# ...and for the scheme (X-Forwarded-Proto): 1 behind a TLS proxy.
+PROXY_FIX_X_PROTO = 0
 
 # Rate limits (Flask-Limiter). Use redis://127.0.0.1:6379 with several workers.
 RATELIMIT_STORAGE_URI = "memory://"
@@ -72,3 +76,32 @@ OUTBOX_RETRY_CAP_SECONDS = 3600
 # form token and the "request received" page's link stay good.
 EMBED_FORM_TOKEN_SECONDS = 2 * 3600
 EMBED_RECEIVED_TOKEN_SECONDS = 3600
+# Logs: "json" writes one JSON object a line to stderr (booking/logs.py); "plain" leaves
+# Python's logging as it is configured.
+LOG_FORMAT = "json"
+LOG_LEVEL = "INFO"
+
+# /readyz: not ready when the oldest due message has waited longer than this, or more
+# messages than READY_OUTBOX_MAX_FAILED failed in the last READY_OUTBOX_FAILED_HOURS.
+READY_OUTBOX_MAX_AGE_SECONDS = 900
+READY_OUTBOX_MAX_FAILED = 50
+READY_OUTBOX_FAILED_HOURS = 24
+READY_CHECK_MIGRATIONS = True
+# /metrics answers only to "Authorization: Bearer <METRICS_TOKEN>"; unset, it is a 404.
+METRICS_TOKEN: str | None = None
+
+# Retention (`flask purge`): defaults for clinics without their own periods
+# (retention_policy). None keeps that data for ever. Conservative on purpose: links and
+# message texts are copies of what exists elsewhere; patients and the audit log are kept
+# until a clinic sets its own period (often fixed by law: 7 to 10 years for records).
+RETENTION_TOKEN_DAYS: int | None = 30  # after a patient's page link expired
+RETENTION_MESSAGE_BODY_DAYS: int | None = 365  # after a message was sent or given up
+RETENTION_CLOSED_REQUEST_DAYS: int | None = 730  # declined or withdrawn, since the last change
+RETENTION_INACTIVE_PATIENT_YEARS: int | None = None  # no visit for this long: anonymised
+RETENTION_AUDIT_YEARS: int | None = None
+
+# Staff two-factor sign-in (TOTP). True: every admin must turn it on at their next
+# sign-in before using the dashboard. Set it in production (deploy/booking.env does).
+TWO_FACTOR_REQUIRED_FOR_ADMINS = False
+# A signed-in password waits this long for its second factor.
+TWO_FACTOR_PENDING_SECONDS = 300

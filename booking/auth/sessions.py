@@ -9,6 +9,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
+from booking.auth.two_factor import required_for
 from booking.extensions import db, login
 from booking.models import Membership, StaffUser
 
@@ -73,3 +74,13 @@ def init_sessions(app: Flask) -> None:
             return redirect(url_for("auth.login", next=request.full_path if request.method in ("GET", "HEAD") else None))
         session["last_seen"] = now
         return None
+
+    @app.before_request
+    def require_two_factor() -> Response | None:
+        # Where the setting asks for it, an admin without two-factor sees only its set-up.
+        if (request.blueprint != "dashboard" or not current_user.is_authenticated
+                or current_user.two_factor_on
+                or not required_for(current_user, current_app.config["TWO_FACTOR_REQUIRED_FOR_ADMINS"])):
+            return None
+        flash("Admins must turn on two-factor sign-in before using the dashboard.")
+        return redirect(url_for("auth.two_factor"))

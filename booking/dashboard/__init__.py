@@ -12,6 +12,7 @@ from booking.dashboard import (  # noqa: E402,F401  (one module per area; each a
     duplicates,
     export,
     messages,
+    patient_data,
     patients,
     requests,
     schedule,

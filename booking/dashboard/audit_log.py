@@ -30,7 +30,7 @@ def audit_log() -> str:
         scope.append(AuditEvent.action == action)
     total = db.session.scalar(select(func.count()).select_from(AuditEvent).where(*scope)) or 0
     events = db.session.execute(
-        select(AuditEvent, StaffUser.full_name)
+        select(AuditEvent, func.coalesce(AuditEvent.actor_name, StaffUser.full_name))  # the name at the time
         .outerjoin(StaffUser, StaffUser.id == AuditEvent.staff_id)
         .where(*scope)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())

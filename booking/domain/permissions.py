@@ -17,6 +17,7 @@ class Permission(enum.Enum):
     EXPORT = "export"
     MANAGE_SETTINGS = "manage_settings"
     VIEW_AUDIT = "view_audit"
+    PATIENT_DATA = "patient_data"  # export one patient's data, erase a patient
 
 
 _EVERYONE = {Permission.VIEW_SCHEDULE, Permission.SCHEDULE}
@@ -34,6 +35,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.EXPORT,
             Permission.MANAGE_SETTINGS,
             Permission.VIEW_AUDIT,
+            Permission.PATIENT_DATA,
         }
     ),
 }

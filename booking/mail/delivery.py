@@ -22,9 +22,10 @@ from flask import current_app
 from flask_mail import Connection, Message
 from sqlalchemy import bindparam, select
 
+from booking import metrics
 from booking.domain.reminders import LATE_GRACE
 from booking.extensions import db, mail
-from booking.mail.links import issue_token
+from booking.mail.links import RESET_URL_PLACEHOLDER, issue_reset_token, issue_token, reset_staff_id
 from booking.mail.outbox import MANAGE_URL_PLACEHOLDER
 from booking.models import (
     OCCUPYING_STATUSES,
@@ -112,6 +113,11 @@ def _as_mail(row: OutboxMessage, appointment: Appointment | None, now: datetime)
         url = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/manage/{issue_token(appointment, now)}"
         text = text.replace(MANAGE_URL_PLACEHOLDER, url)
         html = html.replace(MANAGE_URL_PLACEHOLDER, url)
+    if row.kind is MessageKind.STAFF_PASSWORD_RESET:
+        token = issue_reset_token(reset_staff_id(row.dedupe_key), row.created_at, now)
+        url = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/staff/password/reset/{token}"
+        text = text.replace(RESET_URL_PLACEHOLDER, url)
+        html = html.replace(RESET_URL_PLACEHOLDER, url)
     message = Message(subject=row.subject, sender=row.sender, recipients=[row.recipient], body=text, html=html)
     message.msgId = row.message_id
     if row.ics:
@@ -190,6 +196,9 @@ def deliver_due(limit: int = 1000, stop: threading.Event | None = None) -> Deliv
             if stale is not None:
                 row.status = stale
                 db.session.commit()
+                if stale is OutboxStatus.SKIPPED:
+                    metrics.REMINDERS_SKIPPED_LATE.inc()
+                _log_outcome(row, stale.value)
                 report.voided += stale is OutboxStatus.VOID
                 report.skipped += stale is OutboxStatus.SKIPPED
                 continue
@@ -199,18 +208,18 @@ def deliver_due(limit: int = 1000, stop: threading.Event | None = None) -> Deliv
                     connection = mail.connect().__enter__()
                 connection.send(message)
             except OSError as error:  # smtplib's errors and socket timeouts are OSErrors
-                log.warning("outbox message %s not sent: %s", row.id, _describe(error))
                 db.session.rollback()  # drops the unsent link's token
                 relocked = db.session.get(OutboxMessage, row.id, with_for_update={"skip_locked": True})
                 if relocked is None or relocked.status is not OutboxStatus.PENDING:
                     db.session.rollback()  # another worker has it now
                     break
                 row = relocked
-                if _record_failure(row, error, now):
-                    report.failed += 1
-                else:
-                    report.retried += 1
+                given_up = _record_failure(row, error, now)
+                report.failed += given_up
+                report.retried += not given_up
                 db.session.commit()
+                (metrics.OUTBOX_FAILED if given_up else metrics.OUTBOX_RETRIED).labels("email").inc()
+                _log_outcome(row, "failed" if given_up else "retry", error=row.last_error)
                 if isinstance(error, _MESSAGE_ERRORS) and _reply(error)[0] != 421:
                     continue  # the server refused this one message: the connection carries on
                 if connection is not None:
@@ -222,10 +231,22 @@ def deliver_due(limit: int = 1000, stop: threading.Event | None = None) -> Deliv
             row.attempts += 1
             db.session.commit()
             report.sent += 1
+            metrics.OUTBOX_SENT.labels("email").inc()
+            _log_outcome(row, "sent")
     finally:
         if connection is not None:
             _close(connection)
     return report
+
+
+def _log_outcome(row: OutboxMessage, outcome: str, error: str | None = None) -> None:
+    """One JSON line per message handled: ids, kind, outcome; never the recipient or the text."""
+    fields = {"event": "outbox", "outcome": outcome, "message_id": row.id, "clinic_id": row.clinic_id,
+              "kind": row.kind.value, "attempts": row.attempts}
+    if error is not None:
+        fields["error"] = error  # `_describe`: the SMTP code and status, never the server's words
+    log.log(logging.WARNING if outcome in ("failed", "retry") else logging.INFO, "outbox %s", outcome,
+            extra=fields)
 
 
 def _close(connection: Connection) -> None:

@@ -1,12 +1,12 @@
-"""Making a patient's secret link when a message carrying it is sent."""
+"""Making a secret link (a patient's page, a staff password reset) when the message carrying it is sent."""
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from booking.domain.manage_links import link_expiry, token_hash
 from booking.extensions import db
-from booking.models import Appointment, ManageToken
+from booking.models import Appointment, ManageToken, PasswordReset
 
 
 def issue_token(appointment: Appointment, now: datetime) -> str:
@@ -22,3 +22,20 @@ def issue_token(appointment: Appointment, now: datetime) -> str:
         )
     )
     return token
+
+
+RESET_URL_PLACEHOLDER = "__RESET_URL__"
+RESET_VALID = timedelta(hours=1)
+
+
+def issue_reset_token(staff_id: int, requested_at: datetime, now: datetime) -> str:
+    """A new 256-bit password reset token, valid an hour from the request; only its SHA-256 is stored."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(PasswordReset(staff_id=staff_id, token_hash=token_hash(token), created_at=now,
+                                 expires_at=requested_at + RESET_VALID))
+    return token
+
+
+def reset_staff_id(dedupe_key: str) -> int:
+    """The staff member a reset message is for: its key is "staff_password_reset:<staff id>:<nonce>"."""
+    return int(dedupe_key.split(":")[1])

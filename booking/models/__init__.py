@@ -1,4 +1,5 @@
 """The data model. Every table holding clinic data carries `clinic_id`."""
+from booking.models import audit_guard  # noqa: F401  (PostgreSQL's append-only triggers)
 from booking.models.appointment import (
     OCCUPYING_STATUSES,
     Appointment,
@@ -23,7 +24,7 @@ from booking.models.clinic import (
     ServiceMode,
 )
 from booking.models.language import Language
-from booking.models.outbox import MessageKind, OutboxMessage, OutboxStatus
+from booking.models.outbox import STAFF_KINDS, MessageKind, OutboxMessage, OutboxStatus
 from booking.models.patient import (
     Answer,
     Concern,
@@ -33,7 +34,16 @@ from booking.models.patient import (
     RequestStatus,
     ReviewDecision,
 )
-from booking.models.staff import AuditAction, AuditEvent, Membership, Role, StaffUser
+from booking.models.retention import AuditPurge, RetentionPolicy
+from booking.models.staff import (
+    AuditAction,
+    AuditEvent,
+    Membership,
+    PasswordReset,
+    RecoveryCode,
+    Role,
+    StaffUser,
+)
 
 __all__ = [
     "Answer",
@@ -41,6 +51,7 @@ __all__ = [
     "AppointmentSeries",
     "AuditAction",
     "AuditEvent",
+    "AuditPurge",
     "ChangeRequest",
     "ChangeRequestStatus",
     "AppointmentStatus",
@@ -61,15 +72,19 @@ __all__ = [
     "OpeningHours",
     "OutboxMessage",
     "OutboxStatus",
+    "PasswordReset",
     "Patient",
     "PreferredTime",
     "PrevisitInstructions",
+    "RecoveryCode",
     "RequestStatus",
+    "RetentionPolicy",
     "ReviewDecision",
     "Role",
     "Service",
     "ServiceKind",
     "ServiceMode",
+    "STAFF_KINDS",
     "StaffUser",
     "utcnow",
 ]

@@ -33,6 +33,8 @@ class MessageKind(enum.Enum):
     REMINDER_FINAL = "reminder_final"
     DRIVER_PICKUP = "driver_pickup"
     CHANGE_DECLINED = "change_declined"
+    STAFF_PASSWORD_RESET = "staff_password_reset"
+    STAFF_NEW_SIGN_IN = "staff_new_sign_in"
 
     @property
     def label(self) -> str:
@@ -49,6 +51,8 @@ class MessageKind(enum.Enum):
         return ":".join([self.value, *map(str, parts)])
 
 
+# Messages to staff members (English, no patient in them), not to patients.
+STAFF_KINDS = frozenset({MessageKind.STAFF_PASSWORD_RESET, MessageKind.STAFF_NEW_SIGN_IN})
 REMINDER_KINDS = frozenset({MessageKind.REMINDER_PREP, MessageKind.REMINDER_EVENING, MessageKind.REMINDER_FINAL})
 
 _KIND_LABELS = {
@@ -62,6 +66,8 @@ _KIND_LABELS = {
     MessageKind.REMINDER_FINAL: "Reminder: hours before",
     MessageKind.DRIVER_PICKUP: "Driver's pickup note",
     MessageKind.CHANGE_DECLINED: "Change request declined",
+    MessageKind.STAFF_PASSWORD_RESET: "Staff password reset",
+    MessageKind.STAFF_NEW_SIGN_IN: "Staff sign-in from a new browser",
 }
 
 

@@ -52,6 +52,8 @@ class Patient(Base):
         str_enum(Language, "patient_language", length=8, constrained=False), default=Language.EN
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when an admin erased the patient: their details are gone, the counts remain.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def first_name(self) -> str:

@@ -44,6 +44,12 @@ class StaffUser(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Two-factor sign-in (TOTP, RFC 6238): the base32 secret (on once totp_enabled_at is
+    # set: before that, an enrolment waiting for its first code), and the last time step
+    # accepted, so a code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="staff", cascade="all, delete-orphan", order_by="Membership.id"
@@ -61,6 +67,11 @@ class StaffUser(Base):
     @property
     def is_anonymous(self) -> bool:
         return False
+
+    @property
+    def two_factor_on(self) -> bool:
+        """Signing in takes a code too (a secret alone is an enrolment not yet confirmed)."""
+        return self.totp_secret is not None and self.totp_enabled_at is not None
 
     def get_id(self) -> str:
         """Session identity: the id plus the session version."""
@@ -136,6 +147,14 @@ class AuditAction(enum.Enum):
     SETTINGS_INSTRUCTIONS_OVERRIDE_REMOVED = "settings_instructions_override_removed"
     SETTINGS_EMBED_ORIGIN_ADDED = "settings_embed_origin_added"
     SETTINGS_EMBED_ORIGIN_REMOVED = "settings_embed_origin_removed"
+    RETENTION_PURGE = "retention_purge"
+    RETENTION_POLICY_CHANGED = "retention_policy_changed"
+    PATIENT_EXPORTED = "patient_exported"
+    PATIENT_ERASED = "patient_erased"
+    TWO_FACTOR_ENABLED = "two_factor_enabled"
+    TWO_FACTOR_DISABLED = "two_factor_disabled"
+    ACCOUNT_UNLOCKED = "account_unlocked"
+    PASSWORD_RESET = "password_reset"
 
     @property
     def label(self) -> str:
@@ -191,20 +210,64 @@ _ACTION_LABELS = {
     AuditAction.SETTINGS_INSTRUCTIONS_OVERRIDE_REMOVED: "Service's own instructions removed",
     AuditAction.SETTINGS_EMBED_ORIGIN_ADDED: "Website allowed to embed the form",
     AuditAction.SETTINGS_EMBED_ORIGIN_REMOVED: "Website no longer allowed to embed the form",
+    AuditAction.RETENTION_PURGE: "Old data removed (retention)",
+    AuditAction.RETENTION_POLICY_CHANGED: "Retention periods changed",
+    AuditAction.PATIENT_EXPORTED: "Patient's data exported",
+    AuditAction.PATIENT_ERASED: "Patient erased",
+    AuditAction.TWO_FACTOR_ENABLED: "Two-factor sign-in turned on",
+    AuditAction.TWO_FACTOR_DISABLED: "Two-factor sign-in turned off",
+    AuditAction.ACCOUNT_UNLOCKED: "Staff sign-in unlocked",
+    AuditAction.PASSWORD_RESET: "Password reset by email",
 }
 
 
 class AuditEvent(Base):
-    """Who did what to which record, when. The app only ever inserts these."""
+    """Who did what to which record, when. The app only ever inserts these.
+
+    On PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE (booking/models/audit_guard.py);
+    a clinic or a staff member with audit rows cannot be deleted (RESTRICT), and the actor's
+    name is kept as it was written at the time.
+    """
 
     __tablename__ = "audit_event"
     __table_args__ = (Index("ix_audit_event_clinic_at", "clinic_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id", ondelete="CASCADE"))
-    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id", ondelete="RESTRICT"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="RESTRICT"))
+    # The actor's name when it happened (a later rename or removal does not change it).
+    actor_name: Mapped[str | None] = mapped_column(String(120))
     action: Mapped[AuditAction] = mapped_column(str_enum(AuditAction, "audit_action", length=60, constrained=False))
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class RecoveryCode(Base):
+    """A single-use code that stands in for the second factor; only its hash is kept."""
+
+    __tablename__ = "staff_recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PasswordReset(Base):
+    """A single-use password reset link, valid an hour; only its hash is kept.
+
+    The row is made when the email is sent (booking/mail/links.py), so no token is ever
+    stored in clear, not even in the outbox.
+    """
+
+    __tablename__ = "staff_password_reset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

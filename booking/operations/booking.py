@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from booking import metrics
 from booking.domain.availability import Slot, nearest_slots, unavailable_reason
 from booking.domain.booking_keys import booking_fingerprint
 from booking.domain.errors import DomainError
@@ -172,6 +173,7 @@ def _check_slot(
         rules = clinic_rules(clinic, staff=staff)
         reason = unavailable_reason(calendar, rules, timing, chairs, occupancies, start, now) or "busy"
     nearby = find_slots(clinic, service, day - timedelta(days=1), 3, now, staff=staff, ignore_id=ignore_id)
+    metrics.BOOKING_CONFLICTS.inc()
     raise SlotTaken(reason, nearest_slots(nearby, start))
 
 
@@ -184,6 +186,7 @@ def _flush_guarded() -> None:
     except IntegrityError as error:
         if "ex_appointment_chair_overlap" not in str(error.orig):
             raise
+        metrics.BOOKING_CONFLICTS.inc()
         raise SlotTaken("busy", []) from error
 
 
@@ -228,6 +231,7 @@ def book(clinic: Clinic, spec: BookingSpec, *, actor_id: int | None, now: dateti
     )
     db.session.add(appointment)
     _flush_guarded()
+    metrics.BOOKINGS.labels(spec.booker.value).inc()
     audit.record(clinic.id, actor_id, AuditAction.APPOINTMENT_BOOKED, "appointment", appointment.id)
     if spec.notify:
         notify_patient(clinic, appointment, MessageKind.APPOINTMENT_BOOKED, now)

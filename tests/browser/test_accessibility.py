@@ -177,6 +177,10 @@ def test_staff_pages_have_no_axe_violations(
         ("settings-chairs", "/dashboard/settings/chairs"),
         ("settings-services", "/dashboard/settings/services"),
         ("settings-instructions", "/dashboard/settings/instructions"),
+        ("erase a patient", f"/dashboard/patients/{appt.patient_id}/erase"),
+        ("staff sign-in settings", "/dashboard/settings/staff"),
+        ("two-factor", "/staff/two-factor"),
+        ("forgot password", "/staff/password/forgot"),
     ]
     for name, path in pages:
         response = page.goto(live_server + path)
@@ -186,6 +190,10 @@ def test_staff_pages_have_no_axe_violations(
         if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
             width = page.evaluate("document.documentElement.scrollWidth")
             found.append(f"{name}: scrolls sideways ({width} px wide at {VIEWPORTS[size]['width']} px)")
+    page.goto(live_server + "/staff/two-factor")
+    page.get_by_role("button", name="Set up two-factor sign-in").click()
+    page.get_by_role("heading", name="Set up two-factor sign-in").wait_for()
+    found += violations(page, "two-factor enrolment")
     context.close()
     assert found == [], "\n".join(found)
 

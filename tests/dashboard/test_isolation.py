@@ -33,7 +33,7 @@ CANARY = "Bertha Canary-Zed"
 
 
 @pytest.fixture
-def world(make_clinic: Any, make_request: Any, make_appointment: Any) -> dict[str, Any]:
+def world(make_clinic: Any, make_request: Any, make_appointment: Any, make_staff: Any) -> dict[str, Any]:
     """Clinic A, and clinic B full of canary data."""
     a, b = make_clinic(name="Clinic Alpha"), make_clinic(name="Clinic Beta")
     item = make_request(b, local(b, days_ahead(b, 2), 9), name=CANARY)
@@ -63,6 +63,7 @@ def world(make_clinic: Any, make_request: Any, make_appointment: Any) -> dict[st
             "message_id": db.session.scalar(select(OutboxMessage.id).filter_by(clinic_id=b.id)),
             "change_id": change.id,
             "origin_id": embed_origin.id,
+            "staff_id": make_staff(b).id,
         },
     }
 

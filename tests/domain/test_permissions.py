@@ -13,7 +13,8 @@ P = Permission
 EXPECTED = {
     Role.FRONT_DESK: {P.VIEW_SCHEDULE, P.SCHEDULE, P.EXPORT},
     Role.CLINICIAN: {P.VIEW_SCHEDULE, P.SCHEDULE, P.VIEW_HEALTH_ANSWERS, P.REVIEW, P.OVERRIDE_CONSULT_FIRST},
-    Role.ADMIN: {P.VIEW_SCHEDULE, P.SCHEDULE, P.VIEW_HEALTH_ANSWERS, P.EXPORT, P.MANAGE_SETTINGS, P.VIEW_AUDIT},
+    Role.ADMIN: {P.VIEW_SCHEDULE, P.SCHEDULE, P.VIEW_HEALTH_ANSWERS, P.EXPORT, P.MANAGE_SETTINGS, P.VIEW_AUDIT,
+                 P.PATIENT_DATA},
 }
 PAIRS = list(product(Role, Permission))
 
@@ -21,7 +22,7 @@ PAIRS = list(product(Role, Permission))
 def test_the_permissions() -> None:
     assert [p.value for p in Permission] == [
         "view_schedule", "view_health_answers", "schedule", "review", "override_consult_first",
-        "export", "manage_settings", "view_audit",
+        "export", "manage_settings", "view_audit", "patient_data",
     ]
 
 

@@ -6,5 +6,6 @@ from booking.dashboard.settings import (  # noqa: F401  (each adds its views to 
     clinic,
     instructions,
     resources,
+    staff_access,
     views,
 )

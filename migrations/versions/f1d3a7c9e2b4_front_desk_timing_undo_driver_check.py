@@ -1,7 +1,7 @@
 """the front desk's timing per clinic, when a status last changed, and "driver confirmed" only with a driver
 
 Revision ID: f1d3a7c9e2b4
-Revises: e5b8c3a1d2f4
+Revises: f1a2c3e4b5d6
 Create Date: 2026-12-03 18:50:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'f1d3a7c9e2b4'
-down_revision = 'e5b8c3a1d2f4'
+down_revision = 'f1a2c3e4b5d6'
 branch_labels = None
 depends_on = None
 

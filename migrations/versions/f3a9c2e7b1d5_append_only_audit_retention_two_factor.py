@@ -1,7 +1,7 @@
 """append-only audit log, retention periods, two-factor sign-in, password resets, erased patients
 
 Revision ID: f3a9c2e7b1d5
-Revises: e5b8c3a1d2f4
+Revises: f3a9d6c2b7e1
 Create Date: 2026-12-03 18:45:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'f3a9c2e7b1d5'
-down_revision = 'e5b8c3a1d2f4'
+down_revision = 'f3a9d6c2b7e1'
 branch_labels = None
 depends_on = None
 

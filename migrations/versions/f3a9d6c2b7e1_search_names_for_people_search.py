@@ -1,7 +1,7 @@
 """names folded for the one search box (pg_trgm trigram indexes on PostgreSQL)
 
 Revision ID: f3a9d6c2b7e1
-Revises: e5b8c3a1d2f4
+Revises: f1d3a7c9e2b4
 Create Date: 2026-12-03 18:50:00
 
 """
@@ -12,7 +12,7 @@ from booking.folding import fold
 
 
 revision = 'f3a9d6c2b7e1'
-down_revision = 'e5b8c3a1d2f4'
+down_revision = 'f1d3a7c9e2b4'
 branch_labels = None
 depends_on = None
 

@@ -34,7 +34,11 @@ RATELIMIT_STORAGE_URI = "memory://"
 # request (measured: a quarter of a cached availability answer); a refused
 # request still gets Retry-After (booking/error_pages.py).
 RATELIMIT_HEADERS_ENABLED = False
+# Requests taken in from one address (and posts refused for a bad CSRF token); a form shown
+# again to correct does not count (booking/public/submit_limit.py). Every post counts
+# against the attempt limit, a ceiling no patient correcting answers comes near.
 REQUEST_FORM_RATE_LIMIT = "5 per minute;20 per hour"
+REQUEST_FORM_ATTEMPT_LIMIT = "30 per minute;200 per hour"
 API_RATE_LIMIT = "120 per minute"
 
 # Public availability.

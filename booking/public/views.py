@@ -1,6 +1,7 @@
 """Views for patients: the clinic list, a clinic's page, and the request form."""
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -21,7 +22,7 @@ from wtforms import SelectChoice
 from booking.caching import availability_cache, stamp
 from booking.domain.availability import starts_by_day
 from booking.domain.errors import InvalidRequest, PreferredTimeUnavailable
-from booking.extensions import db, limiter
+from booking.extensions import db
 from booking.i18n import asked_language, current_language
 from booking.i18n import lazy_text as _l
 from booking.models import Clinic, ConsultationRequest, Service, ServiceKind, utcnow
@@ -33,6 +34,7 @@ from booking.public.forms import (
     is_form_key,
     new_form_key,
 )
+from booking.public.submit_limit import limited_submission
 from booking.queries.availability import find_slots
 from booking.queries.instructions import instructions_for
 from booking.queries.intake import request_for_form_key
@@ -97,7 +99,7 @@ def _times_by_day(clinic: Clinic, service: Service) -> dict[date, list[datetime]
 
 def _render_form(
     clinic: Clinic, form: ConsultationRequestForm, services: list[Service], status: int = 200,
-    notice: str | None = None,
+    notice: str | None = None, wait_minutes: int | None = None,
 ) -> tuple[str, int]:
     service = next((s for s in services if s.slug == form.service.data), services[0])
     if not is_form_key(form.form_key.data):
@@ -118,6 +120,7 @@ def _render_form(
             open_days={value[:10] for value in chosen},
             screening_labels=SCREENING_LABELS,
             notice=notice,
+            wait_minutes=wait_minutes,
             api_url=url_for("api.availability", slug=clinic.slug),
             # The slot picker writes dates as the server does (BCP 47: es-US).
             date_locale=clinic_locale(clinic).replace("_", "-"),
@@ -146,10 +149,6 @@ def _new_form(clinic: Clinic, services: list[Service]) -> ConsultationRequestFor
     return form
 
 
-def _request_rate_limit() -> str:
-    return current_app.config["REQUEST_FORM_RATE_LIMIT"]
-
-
 DAMAGED_FORM = _l(
     "Something went wrong while sending the form. Nothing was saved: please check your "
     "answers and press “Send request” again."
@@ -157,7 +156,7 @@ DAMAGED_FORM = _l(
 
 
 @bp.route("/<slug>/request", methods=["GET", "POST"])
-@limiter.limit(_request_rate_limit, methods=["POST"])
+@limited_submission
 def request_form(slug: str) -> Response | tuple[str, int]:
     """Show the consultation request form, and take it in.
 
@@ -215,8 +214,8 @@ def request_form(slug: str) -> Response | tuple[str, int]:
     return redirect(url_for("public.request_received", slug=slug, **asked_language()), 303)
 
 
-def render_after_csrf_failure(slug: str) -> tuple[str, int]:
-    """The form again, with what was typed, after an expired or missing CSRF token."""
+def _form_as_posted(slug: str) -> tuple[Clinic, ConsultationRequestForm, list[Service]]:
+    """The clinic's form filled with what was posted, without error messages."""
     clinic = _clinic_or_404(slug)
     services = _public_services(clinic)
     if not services:
@@ -225,6 +224,12 @@ def render_after_csrf_failure(slug: str) -> tuple[str, int]:
     form.validate()  # fills data and errors from what was posted
     for field in form:
         field.errors = []
+    return clinic, form, services
+
+
+def render_after_csrf_failure(slug: str) -> tuple[str, int]:
+    """The form again, with what was typed, after an expired or missing CSRF token."""
+    clinic, form, services = _form_as_posted(slug)
     return _render_form(
         clinic,
         form,
@@ -235,6 +240,12 @@ def render_after_csrf_failure(slug: str) -> tuple[str, int]:
             "your answers and press “Send request” again."
         ),
     )
+
+
+def render_after_rate_limit(slug: str, retry_after: int) -> tuple[str, int]:
+    """The form again, with what was typed, when this address sent too many: when to try, whom to call."""
+    clinic, form, services = _form_as_posted(slug)
+    return _render_form(clinic, form, services, 429, wait_minutes=max(1, math.ceil(retry_after / 60)))
 
 
 @bp.get("/<slug>/request/received")

@@ -46,7 +46,10 @@ AVAILABILITY_MAX_DAYS = 31
 # Availability answers kept per worker (checked against the clinic's calendar
 # version); 0 turns it off. One entry per clinic, service and dates asked for.
 AVAILABILITY_CACHE_SIZE = 512
-REQUEST_FORM_DAYS = 14  # days of times listed on the form without JavaScript
+REQUEST_FORM_DAYS = 14  # days of times listed on the patient's "another time" page
+# Days of times the request form shows at once, with and without JavaScript; "earlier"
+# and "later dates" move by as many, up to the clinic's booking horizon.
+REQUEST_FORM_WINDOW_DAYS = 7
 # The form's lists of free times kept per worker: one per clinic and service,
 # about 10 kB each (two weeks of start times).
 REQUEST_FORM_CACHE_SIZE = 256

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 from flask import (
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -19,8 +18,6 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from booking.caching import availability_cache, stamp
-from booking.domain.availability import starts_by_day
 from booking.domain.errors import InvalidRequest, PreferredTimeUnavailable
 from booking.extensions import db
 from booking.i18n import asked_language, current_language
@@ -28,6 +25,7 @@ from booking.i18n import lazy_text as _l
 from booking.models import Clinic, ConsultationRequest, Service, ServiceKind, utcnow
 from booking.operations.intake import FormAlreadySubmitted, submit_request
 from booking.public import bp
+from booking.public.form_times import asked_window, times_by_day
 from booking.public.forms import (
     SCREENING_LABELS,
     ConsultationRequestForm,
@@ -35,7 +33,6 @@ from booking.public.forms import (
     new_form_key,
 )
 from booking.public.submit_limit import limited_submission
-from booking.queries.availability import find_slots
 from booking.queries.instructions import instructions_for
 from booking.queries.intake import request_for_form_key
 from booking.templating import clinic_locale, format_times
@@ -81,22 +78,6 @@ def _today(clinic: Clinic) -> date:
     return clinic.today(utcnow())
 
 
-def _times_by_day(clinic: Clinic, service: Service) -> dict[date, list[datetime]]:
-    """The form's free start times by local date, kept per worker until the calendar changes.
-
-    Only the start times are kept (about 5 kB for two weeks), not whole slots.
-    """
-    days, now = current_app.config["REQUEST_FORM_DAYS"], utcnow()
-    first_day = _today(clinic)
-    key, computed_from = (clinic.id, service.id, first_day, days), stamp(clinic.booking_counter, now)
-    cache = availability_cache("request_form", "REQUEST_FORM_CACHE_SIZE")
-    grouped: dict[date, list[datetime]] | None = cache.get(key, computed_from)
-    if grouped is None:
-        grouped = starts_by_day(find_slots(clinic, service, first_day, days, now))
-        cache.put(key, computed_from, grouped)
-    return grouped
-
-
 def _render_form(
     clinic: Clinic, form: ConsultationRequestForm, services: list[Service], status: int = 200,
     notice: str | None = None, wait_minutes: int | None = None,
@@ -108,6 +89,7 @@ def _render_form(
         form.form_key.data = new_form_key()
     form.form_key.errors = []
     chosen = _chosen_in_zone(form.preferred_times.data or [], clinic.zone)
+    window = asked_window(clinic)
     return (
         render_template(
             "public/request.html",
@@ -115,16 +97,23 @@ def _render_form(
             form=form,
             services=services,
             service=service,
-            times_by_day=_times_by_day(clinic, service),
+            times_by_day=times_by_day(clinic, service, window),
+            window=window,
             chosen=chosen,
+            # Kept without JavaScript while other days are shown, and listed.
+            chosen_elsewhere=sorted(
+                t for t in map(datetime.fromisoformat, chosen) if not window.holds(t.date())
+            ),
             open_days={value[:10] for value in chosen},
             screening_labels=SCREENING_LABELS,
+            consult_instructions=instructions_for(clinic, service),
+            infusion_instructions=instructions_for(clinic, _infusion_service(clinic)),
             notice=notice,
             wait_minutes=wait_minutes,
             api_url=url_for("api.availability", slug=clinic.slug),
             # The slot picker writes dates as the server does (BCP 47: es-US).
             date_locale=clinic_locale(clinic).replace("_", "-"),
-            max_days=current_app.config["AVAILABILITY_MAX_DAYS"],
+            today=_today(clinic),
         ),
         status,
     )
@@ -169,6 +158,10 @@ def request_form(slug: str) -> Response | tuple[str, int]:
     if not services:
         abort(404)
     form = _new_form(clinic, services)
+    if request.method == "POST" and "show_from" in request.form:
+        # "Earlier/later dates" without JavaScript: the form again at those days, as typed.
+        _keep_without_errors(form)
+        return _render_form(clinic, form, services)
     if not form.validate_on_submit():
         notice = DAMAGED_FORM if form.form_key.errors else None
         return _render_form(clinic, form, services, 422 if request.method == "POST" else 200, notice)
@@ -221,10 +214,14 @@ def _form_as_posted(slug: str) -> tuple[Clinic, ConsultationRequestForm, list[Se
     if not services:
         abort(404)
     form = _new_form(clinic, services)
+    _keep_without_errors(form)
+    return clinic, form, services
+
+
+def _keep_without_errors(form: ConsultationRequestForm) -> None:
     form.validate()  # fills data and errors from what was posted
     for field in form:
         field.errors = []
-    return clinic, form, services
 
 
 def render_after_csrf_failure(slug: str) -> tuple[str, int]:

@@ -181,7 +181,7 @@ def test_keyboard_only_request_journey(browser: Any, live_server: str, clinic: C
     tab_to(page, "[data-date-strip] button:nth-child(3):not([disabled])")
     page.keyboard.press("Enter")
     # The strip was redrawn; focus stayed on the day, which is now the chosen one.
-    assert page.evaluate("document.activeElement.getAttribute('aria-pressed')") == "true"
+    assert page.evaluate("document.activeElement.getAttribute('aria-current')") == "date"
     tab_to(page, "[data-slot-list] button")
     page.keyboard.press("Space")
     assert page.evaluate("document.activeElement.getAttribute('aria-pressed')") == "true"

@@ -38,7 +38,11 @@ RATELIMIT_STORAGE_URI = "memory://"
 # request (measured: a quarter of a cached availability answer); a refused
 # request still gets Retry-After (booking/error_pages.py).
 RATELIMIT_HEADERS_ENABLED = False
+# Requests taken in from one address (and posts refused for a bad CSRF token); a form shown
+# again to correct does not count (booking/public/submit_limit.py). Every post counts
+# against the attempt limit, a ceiling no patient correcting answers comes near.
 REQUEST_FORM_RATE_LIMIT = "5 per minute;20 per hour"
+REQUEST_FORM_ATTEMPT_LIMIT = "30 per minute;200 per hour"
 API_RATE_LIMIT = "120 per minute"
 
 # Public availability.
@@ -46,7 +50,10 @@ AVAILABILITY_MAX_DAYS = 31
 # Availability answers kept per worker (checked against the clinic's calendar
 # version); 0 turns it off. One entry per clinic, service and dates asked for.
 AVAILABILITY_CACHE_SIZE = 512
-REQUEST_FORM_DAYS = 14  # days of times listed on the form without JavaScript
+REQUEST_FORM_DAYS = 14  # days of times listed on the patient's "another time" page
+# Days of times the request form shows at once, with and without JavaScript; "earlier"
+# and "later dates" move by as many, up to the clinic's booking horizon.
+REQUEST_FORM_WINDOW_DAYS = 7
 # The form's lists of free times kept per worker: one per clinic and service,
 # about 10 kB each (two weeks of start times).
 REQUEST_FORM_CACHE_SIZE = 256

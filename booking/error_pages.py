@@ -100,10 +100,20 @@ def init_error_pages(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many_requests(error: HTTPException) -> Response:
-        response = make_response(_render(429))
         limit = limiter.current_limit
-        if limit is not None:
-            response.headers["Retry-After"] = str(max(1, int(limit.reset_at - time.time())))
+        retry_after = max(1, int(limit.reset_at - time.time())) if limit is not None else 60
+        if request.endpoint == "public.request_form" and request.view_args:
+            # The clinic's own page: the form as it was sent, when to try again, whom to call.
+            from booking.public.views import render_after_rate_limit
+
+            response = make_response(render_after_rate_limit(request.view_args["slug"], retry_after))
+        elif request.endpoint == "public.embed_form" and request.view_args:
+            from booking.public.embed import render_embed_after_rate_limit
+
+            response = make_response(render_embed_after_rate_limit(request.view_args["slug"], retry_after))
+        else:
+            response = make_response(_render(429))
+        response.headers["Retry-After"] = str(retry_after)
         return response
 
     @app.errorhandler(500)

@@ -86,6 +86,7 @@ def app(database_url: str, config_overrides: dict[str, Any]) -> Iterator[Flask]:
         "WTF_CSRF_ENABLED": False,
         "SESSION_COOKIE_SECURE": False,
         "REQUEST_FORM_RATE_LIMIT": "1000 per minute",
+        "REQUEST_FORM_ATTEMPT_LIMIT": "1000 per minute",
         "API_RATE_LIMIT": "1000 per minute",
         "MAIL_SUPPRESS_SEND": False,
         "MAIL_TIMEOUT": 2.0,

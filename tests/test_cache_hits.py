@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 import booking.api.views
+import booking.public.form_times
 import booking.public.views
 from booking.extensions import db
 from booking.models import Chair, ChairKind, Clinic, Closure, utcnow
@@ -36,7 +37,7 @@ VERSION_READ = "SELECT clinic.id, clinic.booking_counter FROM clinic WHERE clini
 def now(monkeypatch: pytest.MonkeyPatch) -> datetime:
     """One instant for the views: cache entries are stamped with the minute, which must not roll over mid-test."""
     frozen = utcnow()
-    for views in (booking.api.views, booking.public.views):
+    for views in (booking.api.views, booking.public.views, booking.public.form_times):
         monkeypatch.setattr(views, "utcnow", lambda: frozen)
     return frozen
 
@@ -173,7 +174,8 @@ def test_a_repeated_request_form_sends_no_availability_queries(client: FlaskClie
 
     second, log = ask(client, f"/{clinic.slug}/request")
     assert log.touching(*AVAILABILITY_TABLES) == []
-    assert log.tables() <= {"clinic", "service"}  # the page itself: the clinic and its services
+    # The page itself: the clinic, its services and the pre-visit instructions beside the form.
+    assert log.tables() <= {"clinic", "service", "previsit_instructions"}
     # The same page but for the form's one-time key, new on every view.
     assert without_form_key(second.get_data(as_text=True)) == without_form_key(first.get_data(as_text=True))
 

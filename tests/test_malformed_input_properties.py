@@ -72,7 +72,7 @@ def config_overrides() -> dict[str, Any]:
     """Rate limits far above the example counts, so examples reach the views, not a 429."""
     many = "100000 per minute"
     return {"MANAGE_RATE_LIMIT": many, "LOGIN_IP_RATE_LIMIT": many, "LOGIN_ACCOUNT_RATE_LIMIT": many,
-            "REQUEST_FORM_RATE_LIMIT": many, "API_RATE_LIMIT": many}
+            "REQUEST_FORM_RATE_LIMIT": many, "REQUEST_FORM_ATTEMPT_LIMIT": many, "API_RATE_LIMIT": many}
 
 
 @dataclass

@@ -13,6 +13,7 @@ The same form and rules as `/<slug>/request` (booking/public/views.py), in a sli
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,17 +22,17 @@ from flask import redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from booking.domain.embedding import InvalidOrigin, campaign_from, normalise_origin
-from booking.extensions import csrf, limiter
 from booking.i18n import asked_language
 from booking.models import Clinic
 from booking.public import bp
 from booking.public.embed_tokens import form_token, form_token_valid, received_request_id, received_token
 from booking.public.form_page import FormPage
+from booking.public.submit_limit import limited_embedded_submission
 from booking.public.views import (
     DAMAGED_FORM,
-    _new_form,
-    _render_form,
-    _request_rate_limit,
+    keep_without_errors,
+    new_form,
+    render_form,
     render_received,
     render_refused,
     requestable,
@@ -74,20 +75,24 @@ class EmbedPage(FormPage):
 
 
 @bp.route("/<slug>/embed", methods=["GET", "POST"])
-@limiter.limit(_request_rate_limit, methods=["POST"])
+@limited_embedded_submission
 def embed_form(slug: str) -> Response | tuple[str, int]:
     """The request form for a clinic's website, and taking it in without any cookie."""
     clinic, services = requestable(slug)
     page = EmbedPage(campaign_from(request.args), parent_origin=_parent_origin(clinic, request.args.get("parent")))
-    form = _new_form(clinic, services, csrf=False)
+    form = new_form(clinic, services, csrf=False)
     if request.method == "POST" and not form_token_valid(
         request.form.get("embed_token"), clinic.id, request.form.get("form_key")
     ):
         # Expired, forged, for another clinic or another form: nothing is stored.
         return render_refused(clinic, services, form, page)
+    if request.method == "POST" and "show_from" in request.form:
+        # "Earlier/later dates" without JavaScript: the form again at those days, as typed.
+        keep_without_errors(form)
+        return render_form(clinic, form, services, page=page)
     if not form.validate_on_submit():
         notice = DAMAGED_FORM if form.form_key.errors else None
-        return _render_form(clinic, form, services, 422 if request.method == "POST" else 200, notice, page)
+        return render_form(clinic, form, services, 422 if request.method == "POST" else 200, notice, page)
     outcome = take_in(clinic, services, form, page)
     if isinstance(outcome, tuple):
         return outcome
@@ -97,8 +102,14 @@ def embed_form(slug: str) -> Response | tuple[str, int]:
     return redirect(url_for("public.embed_received", slug=slug, **values, **asked_language()), 303)
 
 
-# The form's own token protects it (see the module's docstring); the session is not used.
-csrf.exempt(embed_form)
+
+def render_embed_after_rate_limit(slug: str, retry_after: int) -> tuple[str, int]:
+    """The embedded form again, as typed, when this address sent too many (the same limit as the page's)."""
+    clinic, services = requestable(slug)
+    page = EmbedPage(campaign_from(request.args), parent_origin=_parent_origin(clinic, request.args.get("parent")))
+    form = new_form(clinic, services, csrf=False)
+    keep_without_errors(form)
+    return render_form(clinic, form, services, 429, page=page, wait_minutes=max(1, math.ceil(retry_after / 60)))
 
 
 @bp.get("/<slug>/embed/received")

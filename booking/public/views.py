@@ -1,6 +1,7 @@
 """Views for patients: the clinic list, a clinic's page, and the request form."""
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -8,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 from flask import (
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -20,24 +20,23 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from booking.caching import availability_cache, stamp
-from booking.domain.availability import starts_by_day
 from booking.domain.embedding import campaign_from
 from booking.domain.errors import InvalidRequest, PreferredTimeUnavailable
-from booking.extensions import db, limiter
+from booking.extensions import db
 from booking.i18n import asked_language, current_language
 from booking.i18n import lazy_text as _l
 from booking.models import Clinic, ConsultationRequest, Service, ServiceKind, utcnow
 from booking.operations.intake import FormAlreadySubmitted, submit_request
 from booking.public import bp
 from booking.public.form_page import FormPage
+from booking.public.form_times import asked_window, times_by_day
 from booking.public.forms import (
     SCREENING_LABELS,
     ConsultationRequestForm,
     is_form_key,
     new_form_key,
 )
-from booking.queries.availability import find_slots
+from booking.public.submit_limit import limited_submission
 from booking.queries.instructions import instructions_for
 from booking.queries.intake import request_for_form_key
 from booking.templating import clinic_locale, format_times
@@ -83,25 +82,9 @@ def _today(clinic: Clinic) -> date:
     return clinic.today(utcnow())
 
 
-def _times_by_day(clinic: Clinic, service: Service) -> dict[date, list[datetime]]:
-    """The form's free start times by local date, kept per worker until the calendar changes.
-
-    Only the start times are kept (about 5 kB for two weeks), not whole slots.
-    """
-    days, now = current_app.config["REQUEST_FORM_DAYS"], utcnow()
-    first_day = _today(clinic)
-    key, computed_from = (clinic.id, service.id, first_day, days), stamp(clinic.booking_counter, now)
-    cache = availability_cache("request_form", "REQUEST_FORM_CACHE_SIZE")
-    grouped: dict[date, list[datetime]] | None = cache.get(key, computed_from)
-    if grouped is None:
-        grouped = starts_by_day(find_slots(clinic, service, first_day, days, now))
-        cache.put(key, computed_from, grouped)
-    return grouped
-
-
-def _render_form(
+def render_form(
     clinic: Clinic, form: ConsultationRequestForm, services: list[Service], status: int = 200,
-    notice: str | None = None, page: FormPage | None = None,
+    notice: str | None = None, page: FormPage | None = None, wait_minutes: int | None = None,
 ) -> tuple[str, int]:
     page = page or FormPage()
     service = next((s for s in services if s.slug == form.service.data), services[0])
@@ -111,6 +94,7 @@ def _render_form(
         form.form_key.data = new_form_key()
     form.form_key.errors = []
     chosen = _chosen_in_zone(form.preferred_times.data or [], clinic.zone)
+    window = asked_window(clinic)
     return (
         render_template(
             page.template,
@@ -122,15 +106,23 @@ def _render_form(
             form=form,
             services=services,
             service=service,
-            times_by_day=_times_by_day(clinic, service),
+            times_by_day=times_by_day(clinic, service, window),
+            window=window,
             chosen=chosen,
+            # Kept without JavaScript while other days are shown, and listed.
+            chosen_elsewhere=sorted(
+                t for t in map(datetime.fromisoformat, chosen) if not window.holds(t.date())
+            ),
             open_days={value[:10] for value in chosen},
             screening_labels=SCREENING_LABELS,
+            consult_instructions=instructions_for(clinic, service),
+            infusion_instructions=instructions_for(clinic, _infusion_service(clinic)),
             notice=notice,
+            wait_minutes=wait_minutes,
             api_url=url_for("api.availability", slug=clinic.slug),
             # The slot picker writes dates as the server does (BCP 47: es-US).
             date_locale=clinic_locale(clinic).replace("_", "-"),
-            max_days=current_app.config["AVAILABILITY_MAX_DAYS"],
+            today=_today(clinic),
         ),
         status,
     )
@@ -147,7 +139,7 @@ def _chosen_in_zone(values: list[str], zone: ZoneInfo) -> set[str]:
     return chosen
 
 
-def _new_form(clinic: Clinic, services: list[Service], *, csrf: bool = True) -> ConsultationRequestForm:
+def new_form(clinic: Clinic, services: list[Service], *, csrf: bool = True) -> ConsultationRequestForm:
     # csrf=False for the embedded form, which has its own token (booking/public/embed.py);
     # else Flask-WTF's setting decides.
     meta = {} if csrf else {"csrf": False}
@@ -158,10 +150,6 @@ def _new_form(clinic: Clinic, services: list[Service], *, csrf: bool = True) -> 
     return form
 
 
-def _request_rate_limit() -> str:
-    return current_app.config["REQUEST_FORM_RATE_LIMIT"]
-
-
 DAMAGED_FORM = _l(
     "Something went wrong while sending the form. Nothing was saved: please check your "
     "answers and press “Send request” again."
@@ -169,7 +157,7 @@ DAMAGED_FORM = _l(
 
 
 @bp.route("/<slug>/request", methods=["GET", "POST"])
-@limiter.limit(_request_rate_limit, methods=["POST"])
+@limited_submission
 def request_form(slug: str) -> Response | tuple[str, int]:
     """Show the consultation request form, and take it in.
 
@@ -179,10 +167,14 @@ def request_form(slug: str) -> Response | tuple[str, int]:
     """
     clinic, services = requestable(slug)
     page = FormPage(campaign_from(request.args))
-    form = _new_form(clinic, services)
+    form = new_form(clinic, services)
+    if request.method == "POST" and "show_from" in request.form:
+        # "Earlier/later dates" without JavaScript: the form again at those days, as typed.
+        keep_without_errors(form)
+        return render_form(clinic, form, services, page=page)
     if not form.validate_on_submit():
         notice = DAMAGED_FORM if form.form_key.errors else None
-        return _render_form(clinic, form, services, 422 if request.method == "POST" else 200, notice, page)
+        return render_form(clinic, form, services, 422 if request.method == "POST" else 200, notice, page)
     outcome = take_in(clinic, services, form, page)
     if isinstance(outcome, tuple):
         return outcome
@@ -225,7 +217,7 @@ def take_in(
         assert form_key is not None
         earlier = request_for_form_key(clinic, form_key)
         if earlier is None:  # the winner was rolled back after all: nothing was kept
-            return _render_form(clinic, form, services, 409, DAMAGED_FORM, page)
+            return render_form(clinic, form, services, 409, DAMAGED_FORM, page)
         received = {"clinic": clinic.id, "request": earlier.id}
     except PreferredTimeUnavailable as error:
         db.session.rollback()
@@ -241,17 +233,17 @@ def take_in(
             t.isoformat() for t in form.chosen_times if t not in error.times
         ]
         form.chosen_times = ()
-        return _render_form(clinic, form, services, 409, page=page)
+        return render_form(clinic, form, services, 409, page=page)
     except InvalidRequest:
         db.session.rollback()
-        return _render_form(clinic, form, services, 422, gettext("Please check the form and try again."), page)
+        return render_form(clinic, form, services, 422, gettext("Please check the form and try again."), page)
     return received
 
 
 def render_after_csrf_failure(slug: str) -> tuple[str, int]:
     """The form again, with what was typed, after an expired or missing CSRF token."""
     clinic, services = requestable(slug)
-    form = _new_form(clinic, services)
+    form = new_form(clinic, services)
     return render_refused(clinic, services, form, FormPage(campaign_from(request.args)))
 
 
@@ -259,10 +251,8 @@ def render_refused(
     clinic: Clinic, services: list[Service], form: ConsultationRequestForm, page: FormPage
 ) -> tuple[str, int]:
     """The posted form again, everything typed kept, asking to send it again (its token was stale)."""
-    form.validate()  # fills data and errors from what was posted
-    for form_field in form:
-        form_field.errors = []
-    return _render_form(
+    keep_without_errors(form)
+    return render_form(
         clinic,
         form,
         services,
@@ -273,6 +263,22 @@ def render_refused(
         ),
         page,
     )
+
+
+def keep_without_errors(form: ConsultationRequestForm) -> None:
+    """Fill `form` from what was posted, without error messages."""
+    form.validate()  # fills data and errors from what was posted
+    for form_field in form:
+        form_field.errors = []
+
+
+def render_after_rate_limit(slug: str, retry_after: int) -> tuple[str, int]:
+    """The form again, with what was typed, when this address sent too many: when to try, whom to call."""
+    clinic, services = requestable(slug)
+    form = new_form(clinic, services)
+    keep_without_errors(form)
+    return render_form(clinic, form, services, 429, page=FormPage(campaign_from(request.args)),
+                        wait_minutes=max(1, math.ceil(retry_after / 60)))
 
 
 @bp.get("/<slug>/request/received")

@@ -29,6 +29,8 @@
     return say(n === 1 ? forms[0] : forms[1], values);
   }
   var dayFmt = new Intl.DateTimeFormat(locale, { timeZone: zone, weekday: "short", day: "numeric", month: "short" });
+  var weekdayFmt = new Intl.DateTimeFormat(locale, { timeZone: zone, weekday: "short" });
+  var dayMonthFmt = new Intl.DateTimeFormat(locale, { timeZone: zone, day: "numeric", month: "short" });
   var longFmt = new Intl.DateTimeFormat(locale, { timeZone: zone, weekday: "long", day: "numeric", month: "long", hour: "numeric", minute: "2-digit" });
   var timeFmt = new Intl.DateTimeFormat(locale, { timeZone: zone, hour: "numeric", minute: "2-digit" });
 
@@ -38,10 +40,30 @@
   });
   var dates = [];
   var current = null;
+  // The days shown: the same window as the page without JavaScript, moved by its nav buttons.
+  var windowDays = Number(form.dataset.windowDays) || 7;
+  var today = form.dataset.windowToday;
+  var horizon = Number(form.dataset.windowHorizon) || 0;
+  var windowFrom = form.dataset.windowFrom || today;
+  var windowInput = form.querySelector("[data-window-input]");
+  var nav = picker.querySelector("[data-window-nav]");
+  var rangeLabel = picker.querySelector("[data-window-range]");
+  var loaded = {};  // answers already fetched, by service and first day: moving back is instant
+  var asked = 0;  // the latest load: an older answer arriving late is ignored
 
   function serviceSlug() {
     var radio = form.querySelector("input[name=service]:checked") || form.querySelector("input[name=service]");
     return radio ? radio.value : "";
+  }
+
+  function addDays(isoDate, n) {
+    var d = new Date(isoDate + "T12:00:00Z");
+    d.setUTCDate(d.getUTCDate() + n);
+    return d.toISOString().slice(0, 10);
+  }
+
+  function daysFromToday(isoDate) {
+    return Math.round((Date.parse(isoDate + "T12:00:00Z") - Date.parse(today + "T12:00:00Z")) / 86400000);
   }
 
   function noon(isoDate) {
@@ -107,8 +129,13 @@
   function renderStrip() {
     strip.textContent = "";
     dates.forEach(function (day) {
-      var button = el("button", { type: "button", "class": "date-button", "aria-pressed": String(day.date === current), "data-date": day.date });
-      button.appendChild(el("span", {}, dayFmt.format(noon(day.date))));
+      var button = el("button", { type: "button", "class": "date-button", "data-date": day.date });
+      if (day.date === current) button.setAttribute("aria-current", "date");
+      // Read as one name ("Fri, Dec 4, 16 free"); shown as a weekday over its date.
+      button.appendChild(el("span", { "class": "weekday" }, weekdayFmt.format(noon(day.date))));
+      button.appendChild(el("span", { "class": "visually-hidden" }, ", "));
+      button.appendChild(el("span", { "class": "day-month" }, dayMonthFmt.format(noon(day.date))));
+      button.appendChild(el("span", { "class": "visually-hidden" }, ", "));
       button.appendChild(el("small", {}, day.slots.length ? sayCount(words.free, day.slots.length) : words.noneFree));
       if (!day.slots.length) button.disabled = true;
       button.addEventListener("click", function () {
@@ -123,31 +150,94 @@
     });
   }
 
-  function load() {
-    status.textContent = words.loading;
-    var url = form.dataset.apiUrl + "?service=" + encodeURIComponent(serviceSlug()) + "&days=" + form.dataset.maxDays;
-    fetch(url, { headers: { Accept: "application/json" } })
+  function renderNav() {
+    var last = addDays(windowFrom, windowDays - 1);
+    rangeLabel.textContent = say(words.range, { first: dayFmt.format(noon(windowFrom)), last: dayFmt.format(noon(last)) });
+    nav.querySelectorAll("[data-window-step]").forEach(function (button) {
+      var step = Number(button.dataset.windowStep);
+      var open = step < 0 ? windowFrom > today : daysFromToday(addDays(windowFrom, windowDays)) <= horizon;
+      // aria-disabled, not disabled: a button that is disabled loses the keyboard focus.
+      if (open) button.removeAttribute("aria-disabled");
+      else button.setAttribute("aria-disabled", "true");
+    });
+  }
+
+  function show(data) {
+    dates = data.dates;
+    var withSlots = dates.filter(function (d) { return d.slots.length; });
+    var inWindow = chosen.slice().sort().filter(function (v) {
+      return dates.some(function (d) { return d.date === v.slice(0, 10); });
+    });
+    current = (inWindow[0] && inWindow[0].slice(0, 10)) || (withSlots[0] && withSlots[0].date) || null;
+    if (picker.hidden) {
+      if (nojs.parentNode) nojs.parentNode.removeChild(nojs);
+      var quiet = form.querySelector(".default-submit");
+      if (quiet) quiet.parentNode.removeChild(quiet);
+      picker.hidden = false;
+    }
+    renderNav();
+    renderStrip();
+    renderSlots();
+    renderChosen();
+    if (!withSlots.length) {
+      var later = daysFromToday(addDays(windowFrom, windowDays)) <= horizon;
+      status.textContent = later ? words.noTimesHere : words.noTimes;
+    }
+  }
+
+  function fetchWindow(from) {
+    var key = serviceSlug() + "|" + from;
+    if (loaded[key]) return Promise.resolve(loaded[key]);
+    var url = form.dataset.apiUrl + "?service=" + encodeURIComponent(serviceSlug()) +
+      "&from=" + from + "&days=" + windowDays;
+    return fetch(url, { headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json();
       })
+      .then(function (data) { loaded[key] = data; return data; });
+  }
+
+  function load() {
+    var mine = ++asked;
+    status.textContent = words.loading;
+    fetchWindow(windowFrom)
       .then(function (data) {
-        dates = data.dates;
-        var withSlots = dates.filter(function (d) { return d.slots.length; });
-        var firstChosen = chosen.length ? chosen.slice().sort()[0].slice(0, 10) : null;
-        current = firstChosen || (withSlots[0] && withSlots[0].date) || null;
-        if (nojs.parentNode) nojs.parentNode.removeChild(nojs);
-        picker.hidden = false;
-        renderStrip();
-        renderSlots();
-        renderChosen();
-        if (!withSlots.length) status.textContent = words.noTimes;
+        if (mine !== asked) return;
+        show(data);
+        // The next days are likely wanted next: ask for them now, quietly.
+        var next = addDays(windowFrom, windowDays);
+        if (daysFromToday(next) <= horizon) fetchWindow(next).catch(function () {});
       })
       .catch(function () {
-        // Keep the server-rendered list; it still works.
-        status.textContent = "";
+        if (mine !== asked) return;
+        // Before the first answer the server-rendered list stays, and still works.
+        status.textContent = picker.hidden ? "" : words.failed;
       });
   }
+
+  function move(step) {
+    var to = addDays(windowFrom, step * windowDays);
+    var offset = daysFromToday(to);
+    if (offset < 0 || offset > horizon) return;
+    windowFrom = to;
+    if (windowInput) windowInput.value = to;
+    // The address names the days shown, as the page without JavaScript does: a reload keeps them.
+    if (window.history && history.replaceState) {
+      var address = new URL(window.location.href);
+      address.searchParams.set("from", to);
+      history.replaceState(history.state, "", address.toString());
+    }
+    renderNav();
+    load();
+  }
+
+  nav.querySelectorAll("[data-window-step]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      if (button.getAttribute("aria-disabled") === "true") return;
+      move(Number(button.dataset.windowStep));
+    });
+  });
 
   form.querySelectorAll("input[name=service]").forEach(function (radio) {
     radio.addEventListener("change", function () {

@@ -244,7 +244,7 @@ def test_keyboard_only_request_journey(browser: Any, live_server: str, clinic: C
     tab_to(page, "[data-date-strip] button:nth-child(3):not([disabled])")
     page.keyboard.press("Enter")
     # The strip was redrawn; focus stayed on the day, which is now the chosen one.
-    assert page.evaluate("document.activeElement.getAttribute('aria-pressed')") == "true"
+    assert page.evaluate("document.activeElement.getAttribute('aria-current')") == "date"
     tab_to(page, "[data-slot-list] button")
     page.keyboard.press("Space")
     assert page.evaluate("document.activeElement.getAttribute('aria-pressed')") == "true"
@@ -280,3 +280,51 @@ def test_a_required_choice_is_not_called_optional(browser: Any, live_server: str
     assert field.get_attribute("required") is not None
     assert field.get_attribute("aria-invalid") == "true"
     context.close()
+
+
+class TestFormUnderPressure:
+    """The "please wait" page, the week after next and the form without JavaScript, under axe."""
+
+    @pytest.fixture
+    def config_overrides(self) -> dict[str, Any]:
+        return {"REQUEST_FORM_RATE_LIMIT": "1 per minute"}
+
+    @pytest.mark.parametrize("lang", ["en", "es"])
+    def test_no_axe_violations(self, browser: Any, live_server: str, clinic: Clinic, lang: str) -> None:
+        found: list[str] = []
+        # The list without the picker: axe needs scripts, so only the picker's is kept out.
+        plain = browser.new_context(viewport=PHONE)
+        page = plain.new_page()
+        page.route("**/slot-picker.js", lambda route: route.abort())
+        page.goto(f"{live_server}/lakeside/request?lang={lang}&from={days_ahead(clinic, 7)}")
+        for size in VIEWPORTS:
+            page.set_viewport_size(VIEWPORTS[size])
+            assert page.locator("[data-nojs-slots] .window-button").count() == 2
+            found += violations(page, f"request-no-script-{size}")
+        plain.close()
+
+        context = browser.new_context(viewport=PHONE)
+        page = context.new_page()
+        page.goto(f"{live_server}/lakeside/request?lang={lang}")
+        page.locator("[data-date-strip] button").first.wait_for()
+        page.locator("[data-window-step='1']").click()
+        page.wait_for_function(
+            f"document.querySelector('[data-date-strip] button').dataset.date === '{days_ahead(clinic, 7)}'")
+        for size in VIEWPORTS:
+            page.set_viewport_size(VIEWPORTS[size])
+            found += violations(page, f"request-later-{size}")
+        for attempt in range(2):  # the second send is one too many
+            page.goto(f"{live_server}/lakeside/request?lang={lang}")
+            page.locator("[data-slot-list] button").first.click()
+            fill_details(page)
+            page.locator("form [type=submit]").last.click()
+            if attempt == 0:
+                page.wait_for_url("**/request/received**")
+        page.locator("#wait-notice").wait_for()
+        assert page.locator("#full_name").input_value() == "Robin Browser"
+        for size in VIEWPORTS:
+            page.set_viewport_size(VIEWPORTS[size])
+            found += violations(page, f"please-wait-{size}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[size]["width"]
+        context.close()
+        assert found == [], "\n".join(found)

@@ -259,25 +259,6 @@ def test_security_headers(client: FlaskClient, clinic: Clinic) -> None:
     assert response.headers["X-Frame-Options"] == "DENY"
 
 
-class TestRateLimit:
-    @pytest.fixture
-    def config_overrides(self) -> dict[str, Any]:
-        return {"REQUEST_FORM_RATE_LIMIT": "2 per minute"}
-
-    def test_third_post_in_a_minute_is_refused(self, client: FlaskClient, clinic: Clinic) -> None:
-        bad = form_data(clinic, full_name="")
-        assert post(client, clinic, bad).status_code == 422
-        assert post(client, clinic, bad).status_code == 422
-        response = post(client, clinic, form_data(clinic))
-        assert response.status_code == 429
-        assert "Please wait a moment" in response.get_data(as_text=True)
-        assert 1 <= int(response.headers["Retry-After"]) <= 60
-        assert "X-RateLimit-Limit" not in response.headers  # headers off: two storage round trips saved
-        assert _count(ConsultationRequest) == 0
-        # Reading the form is not limited.
-        assert client.get(f"/{clinic.slug}/request").status_code == 200
-
-
 class TestCsrf:
     @pytest.fixture
     def config_overrides(self) -> dict[str, Any]:

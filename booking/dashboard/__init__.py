@@ -6,8 +6,8 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 from booking.dashboard import (  # noqa: E402,F401  (one module per area; each adds its views to `bp`)
     appointments,
     audit_log,
-    change_requests,
     book_slot,
+    change_requests,
     day_print,
     duplicates,
     export,

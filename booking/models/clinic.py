@@ -22,8 +22,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.limits import (
-    EMBED_ORIGIN_LENGTH,
     ARRIVAL_WINDOW_MINUTES,
+    EMBED_ORIGIN_LENGTH,
     HORIZON_DAYS,
     NO_SHOW_GRACE_MINUTES,
     RECOVERY_MINUTES,

@@ -21,8 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from booking.limits import CAMPAIGN_TEXT
 from booking.folding import fold
+from booking.limits import CAMPAIGN_TEXT
 from booking.models.base import Base, UTCDateTime, str_enum, utcnow
 from booking.models.language import Language
 

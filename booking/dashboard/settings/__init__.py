@@ -1,9 +1,9 @@
 """Clinic settings (admin only), one module per concept as in templates/dashboard/settings/."""
 from booking.dashboard.settings import (  # noqa: F401  (each adds its views to the dashboard)
     calendar,
+    clinic,
     embed,
     front_desk,
-    clinic,
     instructions,
     resources,
     staff_access,

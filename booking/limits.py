@@ -39,3 +39,7 @@ STAFF_HORIZON_DAYS = 400
 # The longest a chair can be held by one appointment: the longest service plus
 # the longest recovery. Occupancy queries look back this far before a window.
 LONGEST_BLOCK = timedelta(minutes=SERVICE_MINUTES.high + RECOVERY_MINUTES.high)
+
+# Check-in (booking/models/checkin.py): how long before a visit it opens; the free text's length.
+CHECKIN_OPENS_HOURS = Bounds(1, 168)
+MEDICATION_CHANGE_CHARS = 2000

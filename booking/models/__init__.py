@@ -10,6 +10,7 @@ from booking.models.appointment import (
     ManageToken,
 )
 from booking.models.base import Base, utcnow
+from booking.models.checkin import CheckIn, CheckinSettings, Instrument, QuestionnaireResponse, ServiceQuestionnaire
 from booking.models.clinic import (
     Chair,
     ChairKind,
@@ -41,6 +42,8 @@ __all__ = [
     "AuditAction",
     "AuditEvent",
     "ChangeRequest",
+    "CheckIn",
+    "CheckinSettings",
     "ChangeRequestStatus",
     "AppointmentStatus",
     "Base",
@@ -50,6 +53,7 @@ __all__ = [
     "Clinic",
     "Closure",
     "Concern",
+    "Instrument",
     "Language",
     "ManageToken",
     "Membership",
@@ -62,12 +66,14 @@ __all__ = [
     "Patient",
     "PreferredTime",
     "PrevisitInstructions",
+    "QuestionnaireResponse",
     "RequestStatus",
     "ReviewDecision",
     "Role",
     "Service",
     "ServiceKind",
     "ServiceMode",
+    "ServiceQuestionnaire",
     "StaffUser",
     "utcnow",
 ]

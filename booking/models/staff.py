@@ -128,6 +128,10 @@ class AuditAction(enum.Enum):
     SETTINGS_INSTRUCTIONS_CHANGED = "settings_instructions_changed"
     SETTINGS_INSTRUCTIONS_OVERRIDE_ADDED = "settings_instructions_override_added"
     SETTINGS_INSTRUCTIONS_OVERRIDE_REMOVED = "settings_instructions_override_removed"
+    CHECKIN_SUBMITTED = "checkin_submitted"
+    CHECKIN_VIEWED = "checkin_viewed"
+    CHECKIN_ACKNOWLEDGED = "checkin_acknowledged"
+    SETTINGS_CHECKIN_CHANGED = "settings_checkin_changed"
 
     @property
     def label(self) -> str:
@@ -175,6 +179,10 @@ _ACTION_LABELS = {
     AuditAction.SETTINGS_INSTRUCTIONS_CHANGED: "Pre-visit instructions changed",
     AuditAction.SETTINGS_INSTRUCTIONS_OVERRIDE_ADDED: "Service's own instructions added",
     AuditAction.SETTINGS_INSTRUCTIONS_OVERRIDE_REMOVED: "Service's own instructions removed",
+    AuditAction.CHECKIN_SUBMITTED: "Patient checked in",
+    AuditAction.CHECKIN_VIEWED: "Check-in answers viewed",
+    AuditAction.CHECKIN_ACKNOWLEDGED: "Check-in flag acknowledged by a clinician",
+    AuditAction.SETTINGS_CHECKIN_CHANGED: "Check-in settings changed",
 }
 
 

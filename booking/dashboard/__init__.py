@@ -6,6 +6,7 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 from booking.dashboard import (  # noqa: E402,F401  (one module per area; each adds its views to `bp`)
     appointments,
     audit_log,
+    checkins,
     export,
     messages,
     patients,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_pgettext
+
 from booking.domain.questionnaires import DEFINITIONS, Instrument
 from booking.i18n import lazy_text as _l
 
@@ -91,7 +93,9 @@ WORDING: dict[Instrument, Wording] = {
             _l("Having difficulty concentrating?"),
             _l("Trouble falling or staying asleep?"),
         ),
-        options=(_l("Not at all"), _l("A little bit"), _l("Moderately"), _l("Quite a bit"), _l("Extremely")),
+        # "Not at all" reads differently in Spanish here ("Nada") than on the PHQ-9 ("Ningún día").
+        options=(lazy_pgettext("PCL-5", "Not at all"), _l("A little bit"), _l("Moderately"), _l("Quite a bit"),
+                 _l("Extremely")),
     ),
     Instrument.PAIN: Wording(
         title=_l("Pain (PEG)"),

@@ -22,6 +22,7 @@ from booking.models import (
 from tests.factories import service
 from tests.support.checkin import CANARY_MEDS, ask, full_checkin, infusion_tomorrow
 from tests.support.manage import actions, link_for, snapshot
+from tests.support.spanish import english_left, page_language
 
 
 @pytest.fixture
@@ -182,11 +183,21 @@ def test_before_the_window_the_page_says_when_it_opens(client: FlaskClient, page
     assert checkins(visit) == []
 
 
-def test_spanish_page_uses_the_published_spanish_wording(client: FlaskClient, page: str) -> None:
+def test_spanish_page_uses_the_published_spanish_wording(client: FlaskClient, page: str, clinic: Clinic) -> None:
+    ask(service(clinic, "infusion"), Instrument.PCL5, Instrument.PAIN)
     html = client.get(page + "?lang=es").get_data(as_text=True)
+    assert page_language(html) == "es"
     assert "Poco interés o placer en hacer cosas" in html
     assert "Se ha sentido nervioso(a), ansioso(a) o con los nervios de punta" in html
-    assert "Little interest" not in html
+    assert english_left(html, (clinic.name, clinic.address, service(clinic, "infusion").name)) == []
+    refused = client.post(page + "?lang=es", data={"fasting_confirmed": "y"}).get_data(as_text=True)
+    assert "Elija una respuesta para la pregunta 9." in refused
+    assert english_left(refused, (clinic.name, clinic.address, service(clinic, "infusion").name)) == []
+    done = client.post(page + "?lang=es", data=full_checkin(phq9=[0] * 8 + [1]) | {
+        f"pcl5_{n}": "0" for n in range(1, 21)} | {"pain_1": "5", "pain_2": "4", "pain_3": "3"},
+        follow_redirects=True).get_data(as_text=True)
+    assert "988" in done and "Si está pensando en hacerse daño" in done
+    assert english_left(done, (clinic.name, clinic.address, service(clinic, "infusion").name)) == []
 
 
 def test_bad_link_gets_the_invalid_page(client: FlaskClient, visit: Appointment) -> None:

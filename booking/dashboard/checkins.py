@@ -109,4 +109,5 @@ def scores_for_patient_page(patient: Patient) -> dict[str, Any]:
     points = patient_scores(current_clinic().id, patient.id)
     if points:
         record_viewed(current_clinic(), actor_id(), "patient", patient.id, scores=len(points))
-    return {"score_points": points, "score_charts": charts(points), "score_value": value_of}
+    return {"score_points": points, "score_charts": charts(points), "score_value": value_of,
+            "instrument_names": {i: d.name for i, d in DEFINITIONS.items()}}

@@ -38,9 +38,10 @@ class Chart:
         return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
 
 
-def value_of(point: ScorePoint) -> float:
-    """What the instrument reports for a total (the PEG's mean, else the total)."""
-    return round(point.total / DEFINITIONS[point.instrument].divisor, 1)
+def value_of(point: ScorePoint) -> float | int:
+    """What the instrument reports for a total (the PEG's mean to one decimal, else the total)."""
+    divisor = DEFINITIONS[point.instrument].divisor
+    return point.total if divisor == 1 else round(point.total / divisor, 1)
 
 
 def charts(points: list[ScorePoint]) -> list[Chart]:

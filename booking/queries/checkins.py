@@ -79,7 +79,7 @@ def responses_of(checkin: CheckIn) -> list[QuestionnaireResponse]:
 def checkin_states(clinic_id: int, appointment_ids: Iterable[int]) -> dict[int, CheckinState]:
     """Done / not yet / needs a clinician for each appointment id (one query)."""
     ids = list(appointment_ids)
-    states = {appointment_id: CheckinState.NOT_YET for appointment_id in ids}
+    states = dict.fromkeys(ids, CheckinState.NOT_YET)
     if not ids:
         return states
     rows = db.session.execute(

@@ -8,10 +8,10 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from booking.domain.checkins import CheckinState
 from booking.extensions import db
 from booking.models import Appointment, AuditAction, AuditEvent, CheckIn, Clinic, Instrument, Role
 from booking.queries.checkins import checkin_states
-from booking.domain.checkins import CheckinState
 from tests.factories import service
 from tests.support.checkin import CANARY_MEDS, ask, full_checkin, infusion_tomorrow, later_visit
 from tests.support.manage import link_for

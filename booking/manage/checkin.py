@@ -25,6 +25,12 @@ from booking.queries.checkins import current_checkin, instruments_for, opens_hou
 from booking.queries.instructions import instructions_for
 
 
+@bp.context_processor
+def checkin_link() -> dict[str, object]:
+    """`checkin_open(appt)` for the appointment page's "Check in" link."""
+    return {"checkin_open": lambda appt: checkin_window(appt, utcnow()) is Window.OPEN}
+
+
 def _visit(clinic: Clinic, appt: Appointment) -> dict[str, object]:
     """What the page needs about the visit, and which questions it asks."""
     service = _service(appt)

@@ -202,3 +202,12 @@ def test_spanish_page_uses_the_published_spanish_wording(client: FlaskClient, pa
 
 def test_bad_link_gets_the_invalid_page(client: FlaskClient, visit: Appointment) -> None:
     assert client.get("/manage/not-a-token/checkin").status_code == 404
+
+
+def test_the_appointment_page_links_to_check_in_while_it_is_open(client: FlaskClient, visit: Appointment,
+                                                                  clinic: Clinic) -> None:
+    url = link_for(visit)
+    assert f'href="{url}/checkin"' in client.get(url).get_data(as_text=True)
+    db.session.add(CheckinSettings(clinic_id=clinic.id, opens_hours_before=1))
+    db.session.commit()
+    assert f'href="{url}/checkin"' not in client.get(url).get_data(as_text=True)

@@ -60,9 +60,13 @@ def checkin_helpers() -> dict[str, Any]:
 @bp.get("/checkins/")
 @requires(Permission.VIEW_HEALTH_ANSWERS)
 def checkin_queue() -> str:
-    """Check-ins waiting for a clinician: self-harm answers first, then medication changes."""
-    return render_template("dashboard/checkins.html", flagged=flagged_checkins(current_clinic().id),
-                           form=ActionForm())
+    """Check-ins waiting for a clinician: self-harm answers first, then medication changes (audited)."""
+    flagged = flagged_checkins(current_clinic().id)
+    if flagged:
+        record_viewed(current_clinic(), actor_id(), "clinic", current_clinic().id,
+                      queue=[f.checkin.id for f in flagged])
+        db.session.commit()
+    return render_template("dashboard/checkins.html", flagged=flagged)
 
 
 @bp.get("/checkins/<int:checkin_id>")

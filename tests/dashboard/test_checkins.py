@@ -66,7 +66,10 @@ def test_item_9_flag_end_to_end(client: FlaskClient, signed_in: Callable[..., Fl
     # The clinician opens it (audited) and acknowledges it (a POST, audited).
     detail = clinician.get(f"/dashboard/checkins/{checkin.id}").get_data(as_text=True)
     assert ANSWER_TEXT in detail and "Urgent: PHQ-9 item 9 above zero" in detail
-    assert [e.entity_id for e in audited(AuditAction.CHECKIN_VIEWED)] == [visit.id]
+    # Both views audited: the queue (which check-ins it listed) and the answers.
+    assert [(e.entity, e.entity_id) for e in audited(AuditAction.CHECKIN_VIEWED)] == [
+        ("clinic", clinic.id), ("appointment", visit.id)]
+    assert audited(AuditAction.CHECKIN_VIEWED)[0].details == {"queue": [checkin.id]}
     assert clinician.get(f"/dashboard/checkins/{checkin.id}/acknowledge").status_code == 405  # never on GET
     response = clinician.post(f"/dashboard/checkins/{checkin.id}/acknowledge")
     assert response.status_code == 303

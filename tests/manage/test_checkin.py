@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -21,7 +22,7 @@ from booking.models import (
 )
 from tests.factories import service
 from tests.support.checkin import CANARY_MEDS, ask, full_checkin, infusion_tomorrow
-from tests.support.manage import actions, link_for, snapshot
+from tests.support.manage import actions, csrf_from, link_for, snapshot
 from tests.support.spanish import english_left, page_language
 
 
@@ -211,3 +212,20 @@ def test_the_appointment_page_links_to_check_in_while_it_is_open(client: FlaskCl
     db.session.add(CheckinSettings(clinic_id=clinic.id, opens_hours_before=1))
     db.session.commit()
     assert f'href="{url}/checkin"' not in client.get(url).get_data(as_text=True)
+
+
+class TestCsrf:
+    @pytest.fixture
+    def config_overrides(self) -> dict[str, Any]:
+        return {"WTF_CSRF_ENABLED": True}
+
+    def test_a_post_without_the_token_is_refused_and_stores_nothing(
+        self, client: FlaskClient, page: str, visit: Appointment
+    ) -> None:
+        client.get(page)
+        response = client.post(page, data=full_checkin())
+        assert response.status_code == 400
+        assert checkins(visit) == []
+        token = csrf_from(client, page)
+        assert client.post(page, data=full_checkin(csrf_token=token)).status_code == 303
+        assert len(checkins(visit)) == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from booking.domain.checkins import Window, opens_at
@@ -93,11 +94,19 @@ def checkin(token: str) -> Response | tuple[str, int]:
         scores=form.scores(),
         ask_driver=form.ask_driver,
     )
-    try:
-        submit(clinic, appt, answers, current_language(), now)
-    except CheckinRefused:
-        db.session.rollback()
-        return _render(token, clinic, appt, status=409)
-    db.session.commit()
+    for attempt in (1, 2):
+        try:
+            submit(clinic, appt, answers, current_language(), now)
+            db.session.commit()
+            break
+        except CheckinRefused:
+            db.session.rollback()
+            return _render(token, clinic, appt, status=409)
+        except IntegrityError:
+            # Two sends at once: the other took the "current" place first. Once more, superseding it.
+            db.session.rollback()
+            if attempt == 2:
+                raise
+            appt = db.session.get(Appointment, appt.id) or appt
     flash(gettext("Thank you: you are checked in."))
     return redirect(url_for("manage.checkin", token=token, **asked_language()), 303)

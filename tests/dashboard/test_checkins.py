@@ -109,11 +109,7 @@ def test_clinician_patient_page_has_scores_chart_and_table_and_is_audited(
     client: FlaskClient, signed_in: Callable[..., FlaskClient], clinic: Clinic, visit: Appointment
 ) -> None:
     check_in(client, visit, phq9=[2, 2, 2, 2, 2, 2, 2, 2, 0])
-    second = later_visit(clinic, visit, 0)
-    second.starts_at = visit.starts_at.replace(hour=visit.starts_at.hour + 4)
-    second.ends_at, second.blocked_until = second.starts_at + (visit.ends_at - visit.starts_at), \
-        second.starts_at + (visit.blocked_until - visit.starts_at)
-    db.session.commit()
+    second = later_visit(clinic, visit, 4)
     check_in(client, second, phq9=[1, 1, 1, 1, 1, 1, 1, 0, 0])
     clinician = signed_in(clinic, role=CL)
     page = clinician.get(f"/dashboard/patients/{visit.patient_id}").get_data(as_text=True)

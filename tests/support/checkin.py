@@ -47,9 +47,9 @@ def infusion_tomorrow(clinic: Clinic, make_appointment: Callable[..., Appointmen
     return appointment
 
 
-def later_visit(clinic: Clinic, first: Appointment, days: int) -> Appointment:
-    """Another infusion for the same patient, `days` after `first`."""
-    start = first.starts_at + timedelta(days=days)
+def later_visit(clinic: Clinic, first: Appointment, hours: int) -> Appointment:
+    """Another infusion for the same patient, `hours` after `first` (in the same chair)."""
+    start = first.starts_at + timedelta(hours=hours)
     appointment = Appointment(clinic_id=clinic.id, service_id=first.service_id, chair_id=first.chair_id,
                               patient_id=first.patient_id, starts_at=start,
                               ends_at=start + (first.ends_at - first.starts_at),

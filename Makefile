@@ -23,7 +23,7 @@ translations: $(VENV)/.installed $(CATALOGUES:.po=.mo)
 
 ## make messages: extract patient-facing text into messages.pot and merge it into each catalogue
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --no-location --sort-output --project clinic-booking --version 0.1.0 -o booking/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -k lazy_pgettext:1c,2 --no-location --sort-output --project clinic-booking --version 0.1.0 -o booking/translations/messages.pot .
 	$(BIN)/pybabel update -i booking/translations/messages.pot -d booking/translations --no-fuzzy-matching --ignore-obsolete
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt

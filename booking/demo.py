@@ -16,6 +16,7 @@ from booking.models import (
     ChairKind,
     Clinic,
     Closure,
+    Instrument,
     Membership,
     OpeningHours,
     Patient,
@@ -24,6 +25,7 @@ from booking.models import (
     Service,
     ServiceKind,
     ServiceMode,
+    ServiceQuestionnaire,
     StaffUser,
 )
 
@@ -144,8 +146,26 @@ def _seed_clinic(spec: dict[str, Any], today: date) -> Clinic:
     _upsert(PrevisitInstructions, {"clinic_id": clinic.id, "service_id": None}, INFUSION_INSTRUCTIONS)
     for slug in ("initial-consultation", "video-consultation"):
         _upsert(PrevisitInstructions, {"clinic_id": clinic.id, "service_id": services[slug].id}, CONSULT_INSTRUCTIONS)
+    _seed_questionnaires(clinic, services)
     _seed_appointments(clinic, services, today)
     return clinic
+
+
+# Which questionnaires each demo service asks at check-in (the consultations give the baseline).
+DEMO_QUESTIONNAIRES = {
+    "initial-consultation": (Instrument.PHQ9, Instrument.GAD7),
+    "video-consultation": (Instrument.PHQ9, Instrument.GAD7),
+    "infusion-mood": (Instrument.PHQ9, Instrument.GAD7),
+    "infusion-pain": (Instrument.PAIN,),
+    "booster": (Instrument.PHQ9,),
+}
+
+
+def _seed_questionnaires(clinic: Clinic, services: dict[str, Service]) -> None:
+    for slug, instruments in DEMO_QUESTIONNAIRES.items():
+        for instrument in instruments:
+            _upsert(ServiceQuestionnaire, {"clinic_id": clinic.id, "service_id": services[slug].id,
+                                           "instrument": instrument}, {})
 
 
 def _seed_appointments(clinic: Clinic, services: dict[str, Service], today: date) -> None:

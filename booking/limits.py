@@ -48,3 +48,6 @@ LONGEST_BLOCK = timedelta(minutes=SERVICE_MINUTES.high + RECOVERY_MINUTES.high)
 CAMPAIGN_TEXT = Bounds(1, 100)
 # An origin allowed to embed a clinic's form, e.g. https://www.clinic.example:8443.
 EMBED_ORIGIN_LENGTH = Bounds(8, 300)
+# Check-in (booking/models/checkin.py): how long before a visit it opens; the free text's length.
+CHECKIN_OPENS_HOURS = Bounds(1, 168)
+MEDICATION_CHANGE_CHARS = 2000

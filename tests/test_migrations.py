@@ -155,4 +155,59 @@ def test_embedding_columns_and_origins_go_down_and_up_with_requests_kept(empty_d
         assert rows("SELECT full_name, source, utm_source FROM consultation_request") == [("Pat Migrated", None, None)]
         with pytest.raises(IntegrityError), db.engine.begin() as conn:
             conn.execute(text("UPDATE consultation_request SET utm_term = ''"))
+def test_checkins_go_down_and_up_with_data(empty_database: str) -> None:
+    from datetime import date, datetime, timedelta, timezone
+
+    from sqlalchemy import text
+
+    from booking.models import (
+        Appointment,
+        Chair,
+        ChairKind,
+        CheckIn,
+        Clinic,
+        Instrument,
+        Patient,
+        QuestionnaireResponse,
+        Service,
+        ServiceKind,
+        ServiceQuestionnaire,
+    )
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database})
+    with app.app_context():
+        upgrade()
+        start = datetime(2030, 4, 9, 14, tzinfo=timezone.utc)
+        clinic = Clinic(slug="mig-checkin", name="Clinic", timezone="America/Chicago", address="1 Test St",
+                        phone="+13125550100", email="desk@clinic.example")
+        db.session.add(clinic)
+        db.session.flush()
+        infusion = Service(clinic_id=clinic.id, slug="infusion", name="Infusion", kind=ServiceKind.INFUSION,
+                           duration_minutes=60, needs_chair=True)
+        chair = Chair(clinic_id=clinic.id, name="Chair", kind=ChairKind.INFUSION)
+        patient = Patient(clinic_id=clinic.id, full_name="Pat Migrated", email="pat@example.com",
+                          phone="+13125550101", date_of_birth=date(1980, 1, 1))
+        db.session.add_all([infusion, chair, patient])
+        db.session.flush()
+        visit = Appointment(clinic_id=clinic.id, service_id=infusion.id, chair_id=chair.id, patient_id=patient.id,
+                            starts_at=start, ends_at=start + timedelta(hours=1), blocked_until=start + timedelta(hours=1))
+        db.session.add_all([visit, ServiceQuestionnaire(clinic_id=clinic.id, service_id=infusion.id,
+                                                        instrument=Instrument.PHQ9)])
+        db.session.flush()
+        checkin = CheckIn(clinic_id=clinic.id, appointment_id=visit.id, patient_id=patient.id, self_harm=True,
+                          needs_clinician=True)
+        db.session.add(checkin)
+        db.session.flush()
+        db.session.add(QuestionnaireResponse(clinic_id=clinic.id, checkin_id=checkin.id, instrument=Instrument.PHQ9,
+                                             version="phq9-2001.1", answers=[0] * 8 + [1], total=1, band="minimal"))
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="f3a9c2e7b1d5")
+        tables = set(inspect(db.engine).get_table_names())
+        assert "checkin" not in tables and "questionnaire_response" not in tables
+        with db.engine.connect() as conn:  # what was there before stays
+            assert conn.execute(text("SELECT count(*) FROM appointment")).scalar() == 1
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM checkin")).scalar() == 0
         db.engine.dispose()

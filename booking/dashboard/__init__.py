@@ -10,6 +10,7 @@ from booking.dashboard import (  # noqa: E402,F401  (one module per area; each a
     change_requests,
     day_print,
     duplicates,
+    checkins,
     export,
     messages,
     patient_data,

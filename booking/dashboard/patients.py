@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import secrets
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from booking.dashboard import bp
+from booking.dashboard.checkins import scores_for_patient_page
 from booking.dashboard.context import (
     actor_id,
     current_clinic,
@@ -105,6 +106,7 @@ def _render_patient(patient: Patient, status: int = 200, taken: SlotTaken | None
         can_override=can(current_role(), Permission.OVERRIDE_CONSULT_FIRST),
         override=override,
         taken=taken,
+        **g.get("patient_scores", {"score_points": [], "score_charts": []}),
     ), status
 
 
@@ -114,6 +116,7 @@ def patient_detail(patient_id: int) -> tuple[str, int]:
     """A patient's details, appointments and requests; book for them."""
     patient = scoped_or_404(Patient, patient_id)
     audit.record(patient.clinic_id, actor_id(), AuditAction.PATIENT_VIEWED, "patient", patient.id)
+    g.patient_scores = scores_for_patient_page(patient)  # audited with the view, for clinicians only
     db.session.commit()
     return _render_patient(patient)
 

@@ -54,6 +54,11 @@ def calendar_url(language: Language) -> str:
     return f"{MANAGE_URL_PLACEHOLDER}/calendar.ics?lang={language.value}"
 
 
+def checkin_url(language: Language) -> str:
+    """The patient's check-in page as a stored body carries it (see `manage_url`)."""
+    return f"{MANAGE_URL_PLACEHOLDER}/checkin?lang={language.value}"
+
+
 def directions_url(address: str) -> str:
     """A maps search for `address`: a link the reader follows, nothing the email loads."""
     return "https://www.google.com/maps/search/?" + urlencode({"api": 1, "query": address})
@@ -94,7 +99,7 @@ def enqueue(
                                    domain=domain, now=now), method)
         context = {
             "clinic": clinic, "manage_url": manage_url(language), "calendar_url": calendar_url(language),
-            "directions_url": directions_url(clinic.address), **context,
+            "checkin_url": checkin_url(language), "directions_url": directions_url(clinic.address), **context,
         }
         if "service" in context:
             context["service_label"] = service_label(context["service"])

@@ -11,6 +11,7 @@ from booking.models.appointment import (
     ManageToken,
 )
 from booking.models.base import Base, utcnow
+from booking.models.checkin import CheckIn, CheckinSettings, Instrument, QuestionnaireResponse, ServiceQuestionnaire
 from booking.models.clinic import (
     Chair,
     ChairKind,
@@ -53,6 +54,8 @@ __all__ = [
     "AuditEvent",
     "AuditPurge",
     "ChangeRequest",
+    "CheckIn",
+    "CheckinSettings",
     "ChangeRequestStatus",
     "AppointmentStatus",
     "Base",
@@ -63,6 +66,7 @@ __all__ = [
     "Closure",
     "EmbedOrigin",
     "Concern",
+    "Instrument",
     "Language",
     "ManageToken",
     "Membership",
@@ -77,6 +81,7 @@ __all__ = [
     "PreferredTime",
     "PrevisitInstructions",
     "RecoveryCode",
+    "QuestionnaireResponse",
     "RequestStatus",
     "RetentionPolicy",
     "ReviewDecision",
@@ -85,6 +90,7 @@ __all__ = [
     "ServiceKind",
     "ServiceMode",
     "STAFF_KINDS",
+    "ServiceQuestionnaire",
     "StaffUser",
     "utcnow",
 ]

@@ -155,6 +155,10 @@ class AuditAction(enum.Enum):
     TWO_FACTOR_DISABLED = "two_factor_disabled"
     ACCOUNT_UNLOCKED = "account_unlocked"
     PASSWORD_RESET = "password_reset"
+    CHECKIN_SUBMITTED = "checkin_submitted"
+    CHECKIN_VIEWED = "checkin_viewed"
+    CHECKIN_ACKNOWLEDGED = "checkin_acknowledged"
+    SETTINGS_CHECKIN_CHANGED = "settings_checkin_changed"
 
     @property
     def label(self) -> str:
@@ -218,6 +222,10 @@ _ACTION_LABELS = {
     AuditAction.TWO_FACTOR_DISABLED: "Two-factor sign-in turned off",
     AuditAction.ACCOUNT_UNLOCKED: "Staff sign-in unlocked",
     AuditAction.PASSWORD_RESET: "Password reset by email",
+    AuditAction.CHECKIN_SUBMITTED: "Patient checked in",
+    AuditAction.CHECKIN_VIEWED: "Check-in answers viewed",
+    AuditAction.CHECKIN_ACKNOWLEDGED: "Check-in flag acknowledged by a clinician",
+    AuditAction.SETTINGS_CHECKIN_CHANGED: "Check-in settings changed",
 }
 
 

@@ -328,3 +328,67 @@ class TestFormUnderPressure:
             assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[size]["width"]
         context.close()
         assert found == [], "\n".join(found)
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_checkin_pages_have_no_axe_violations(
+    browser: Any, live_server: str, clinic: Clinic, make_appointment: Any, make_staff: Any, size: str, lang: str
+) -> None:
+    from sqlalchemy import select
+
+    from booking.extensions import db
+    from booking.models import CheckIn, Instrument
+    from tests.support.checkin import ask, infusion_tomorrow
+
+    ask(service(clinic, "infusion"), *Instrument)
+    appt = infusion_tomorrow(clinic, make_appointment)
+    url = live_server + link_for(appt) + f"/checkin?lang={lang}"
+    context = browser.new_context(viewport=VIEWPORTS[size])
+    page = context.new_page()
+    found: list[str] = []
+    page.goto(url)
+    found += violations(page, "checkin")
+    page.locator("input[name=phq9_9][value='1']").check()
+    page.locator("form.request-form [type=submit]").click()
+    page.locator("#error-summary").wait_for()
+    found += violations(page, "checkin-errors")
+    page.locator("#fasting_confirmed").check()
+    page.locator("#driver_name").fill("Sam Driver")
+    page.locator("#driver_phone").fill("312 555 0199")
+    for group in page.locator("fieldset.radios").all():
+        if not group.locator("input:checked").count():
+            group.locator("input").first.check()
+    page.locator("form.request-form [type=submit]").click()
+    page.locator("#crisis").wait_for()
+    found += violations(page, "checkin-done-crisis")
+    context.close()
+    if lang == "en":
+        # The staff side of the same check-in: the day sheet's banner, the queue, the answers, the chart.
+        user = make_staff(clinic, role=Role.CLINICIAN)
+        context = browser.new_context(viewport=VIEWPORTS[size])
+        page = context.new_page()
+        page.goto(f"{live_server}/staff/login")
+        page.get_by_label("Email").fill(user.email)
+        page.get_by_label("Password").fill(STAFF_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("heading", name="Chairs").wait_for()
+        day = appt.starts_at.astimezone(clinic.zone).date().isoformat()
+        checkin_id = db.session.scalar(select(CheckIn.id).filter_by(appointment_id=appt.id))
+        for name, path in [("day-urgent", f"/dashboard/day?date={day}"), ("checkin-queue", "/dashboard/checkins/"),
+                           ("checkin-answers", f"/dashboard/checkins/{checkin_id}"),
+                           ("patient-chart", f"/dashboard/patients/{appt.patient_id}")]:
+            response = page.goto(live_server + path)
+            assert response is not None and response.ok, name
+            found += violations(page, name)
+        context.close()
+        admin = make_staff(clinic, role=Role.ADMIN)
+        context = browser.new_context(viewport=VIEWPORTS[size])
+        page = context.new_page()
+        page.goto(f"{live_server}/staff/login")
+        page.get_by_label("Email").fill(admin.email)
+        page.get_by_label("Password").fill(STAFF_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("heading", name="Chairs").wait_for()
+        page.goto(f"{live_server}/dashboard/settings/checkin")
+        found += violations(page, "checkin-settings")
+        context.close()
+    assert found == [], "\n".join(found)

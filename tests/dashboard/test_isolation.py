@@ -13,6 +13,7 @@ from booking.models import (
     Appointment,
     Chair,
     ChangeRequest,
+    CheckIn,
     Closure,
     ConsultationRequest,
     EmbedOrigin,
@@ -47,6 +48,9 @@ def world(make_clinic: Any, make_request: Any, make_appointment: Any, make_staff
     db.session.add(change)
     embed_origin = EmbedOrigin(clinic_id=b.id, origin="https://beta.example")
     db.session.add(embed_origin)
+    checkin = CheckIn(clinic_id=b.id, appointment_id=appointment.id, patient_id=patient.id, self_harm=True,
+                      needs_clinician=True, medication_change=CANARY)
+    db.session.add(checkin)
     db.session.execute(update(OutboxMessage).values(status=OutboxStatus.FAILED))
     db.session.commit()
     return {
@@ -64,6 +68,7 @@ def world(make_clinic: Any, make_request: Any, make_appointment: Any, make_staff
             "change_id": change.id,
             "origin_id": embed_origin.id,
             "staff_id": make_staff(b).id,
+            "checkin_id": checkin.id,
         },
     }
 
@@ -73,6 +78,7 @@ def snapshot(clinic_id: int) -> list[Any]:
     rows: list[Any] = []
     for model in (ConsultationRequest, Appointment, Patient, Chair, Service, Closure, OpeningHours, OutboxMessage,
                   ChangeRequest, EmbedOrigin):
+                  ChangeRequest, CheckIn):
         for row in db.session.scalars(select(model).filter_by(clinic_id=clinic_id).order_by(model.id)):
             rows.append({c.key: getattr(row, c.key) for c in row.__table__.columns})
     return rows
@@ -92,7 +98,7 @@ def test_every_id_route_gives_404_for_another_clinics_ids(app: Flask, world: dic
         for method in sorted(rule.methods & {"GET", "POST"}):
             form = {"status": "contacted", "decision": "cleared", "reason": "x", "name": "x",
                     "start": local(world["b"], days_ahead(world["b"], 3), 9).isoformat()}
-            who = clinician if rule.endpoint == "dashboard.request_review" else client
+            who = clinician if rule.endpoint in ("dashboard.request_review", "dashboard.checkin_acknowledge") else client
             response = who.get(path) if method == "GET" else who.post(path, data=form)
             assert response.status_code == 404, (method, path, response.status_code)
             assert CANARY not in response.get_data(as_text=True)

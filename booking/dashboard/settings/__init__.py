@@ -4,6 +4,7 @@ from booking.dashboard.settings import (  # noqa: F401  (each adds its views to 
     clinic,
     embed,
     front_desk,
+    checkin,
     instructions,
     resources,
     staff_access,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from booking.dashboard import bp

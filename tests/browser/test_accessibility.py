@@ -328,6 +328,8 @@ class TestFormUnderPressure:
             assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[size]["width"]
         context.close()
         assert found == [], "\n".join(found)
+
+
 @pytest.mark.parametrize("lang", ["en", "es"])
 @pytest.mark.parametrize("size", VIEWPORTS)
 def test_checkin_pages_have_no_axe_violations(

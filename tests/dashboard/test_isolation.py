@@ -77,8 +77,7 @@ def snapshot(clinic_id: int) -> list[Any]:
     db.session.expire_all()
     rows: list[Any] = []
     for model in (ConsultationRequest, Appointment, Patient, Chair, Service, Closure, OpeningHours, OutboxMessage,
-                  ChangeRequest, EmbedOrigin):
-                  ChangeRequest, CheckIn):
+                  ChangeRequest, EmbedOrigin, CheckIn):
         for row in db.session.scalars(select(model).filter_by(clinic_id=clinic_id).order_by(model.id)):
             rows.append({c.key: getattr(row, c.key) for c in row.__table__.columns})
     return rows

@@ -1,10 +1,10 @@
 """Clinic settings (admin only), one module per concept as in templates/dashboard/settings/."""
 from booking.dashboard.settings import (  # noqa: F401  (each adds its views to the dashboard)
     calendar,
+    checkin,
     clinic,
     embed,
     front_desk,
-    checkin,
     instructions,
     resources,
     staff_access,

@@ -17,6 +17,7 @@ import smtplib
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from flask_mail import Connection, Message
@@ -30,6 +31,7 @@ from booking.models import (
     OCCUPYING_STATUSES,
     Appointment,
     AppointmentStatus,
+    Channel,
     MessageKind,
     OutboxMessage,
     OutboxStatus,
@@ -60,11 +62,12 @@ class DeliveryReport:
     failed: int = 0
     voided: int = 0
     skipped: int = 0
+    deferred: int = 0  # texts due in quiet hours, moved to their end
 
     @property
     def handled(self) -> int:
         """Messages this run took off the queue or tried."""
-        return self.sent + self.retried + self.failed + self.voided + self.skipped
+        return self.sent + self.retried + self.failed + self.voided + self.skipped + self.deferred
 
 
 def backoff(attempts: int, base: timedelta, cap: timedelta) -> timedelta:
@@ -173,9 +176,12 @@ def _record_failure(row: OutboxMessage, error: OSError, now: datetime) -> bool:
 
 
 def deliver_due(limit: int = 1000, stop: threading.Event | None = None) -> DeliveryReport:
-    """Send up to `limit` due messages over one SMTP connection, committing each."""
+    """Send up to `limit` due messages (emails over one SMTP connection, texts through the provider), committing each."""
+    from booking.mail.sms_delivery import deliver_text
+
     report = DeliveryReport()
     connection: Connection | None = None
+    senders: dict[int, Any] = {}
     try:
         for _ in range(limit):
             if stop is not None and stop.is_set():
@@ -192,6 +198,14 @@ def deliver_due(limit: int = 1000, stop: threading.Event | None = None) -> Deliv
                 db.session.commit()
                 report.voided += stale is OutboxStatus.VOID
                 report.skipped += stale is OutboxStatus.SKIPPED
+                continue
+            if row.channel is Channel.SMS:
+                outcome = deliver_text(row, appointment, now, senders)
+                if outcome == "lost_lock":
+                    break
+                setattr(report, outcome, getattr(report, outcome) + 1)
+                if outcome == "retried":
+                    break  # the provider is failing: the rest wait for the next run
                 continue
             try:
                 message = _as_mail(row, appointment, now)

@@ -27,7 +27,7 @@ def run_worker(
     totals = DeliveryReport()
     while not stop.is_set():
         report = deliver_due(batch, stop)
-        for field in ("sent", "retried", "failed", "voided", "skipped"):
+        for field in ("sent", "retried", "failed", "voided", "skipped", "deferred"):
             setattr(totals, field, getattr(totals, field) + getattr(report, field))
         if once and report.handled < batch:
             break

@@ -22,7 +22,16 @@ from booking.models.clinic import (
     ServiceMode,
 )
 from booking.models.language import Language
-from booking.models.outbox import MessageKind, OutboxMessage, OutboxStatus
+from booking.models.outbox import SMS_ONLY_KINDS, MessageKind, OutboxMessage, OutboxStatus
+from booking.models.sms import (
+    Channel,
+    ClinicMessaging,
+    InboundKind,
+    ReminderChannels,
+    SmsConsent,
+    SmsInbound,
+    SmsOptOut,
+)
 from booking.models.patient import (
     Answer,
     Concern,
@@ -46,6 +55,14 @@ __all__ = [
     "Base",
     "Canceller",
     "Chair",
+    "Channel",
+    "ClinicMessaging",
+    "InboundKind",
+    "ReminderChannels",
+    "SMS_ONLY_KINDS",
+    "SmsConsent",
+    "SmsInbound",
+    "SmsOptOut",
     "ChairKind",
     "Clinic",
     "Closure",

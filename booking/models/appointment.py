@@ -141,6 +141,8 @@ class Appointment(Base):
     # The patient agreed that the driver gets a note with the pickup time.
     driver_may_be_emailed: Mapped[bool] = mapped_column(Boolean, default=False)
     driver_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The patient answered the day-before readiness text: fasting as planned, driver arranged.
+    ready_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,4 +1,4 @@
-"""Outgoing email, written in the same transaction as the change that causes it."""
+"""Outgoing email and texts, written in the same transaction as the change that causes it."""
 from __future__ import annotations
 
 import enum
@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.models.base import Base, UTCDateTime, str_enum, utcnow
+from booking.models.sms import Channel
 
 
 class OutboxStatus(enum.Enum):
@@ -32,6 +33,7 @@ class MessageKind(enum.Enum):
     REMINDER_EVENING = "reminder_evening"
     REMINDER_FINAL = "reminder_final"
     DRIVER_PICKUP = "driver_pickup"
+    SMS_REPLY = "sms_reply"  # a text answering one a patient sent (HELP, R, C, or staff's answer)
 
     @property
     def label(self) -> str:
@@ -48,6 +50,9 @@ class MessageKind(enum.Enum):
         return ":".join([self.value, *map(str, parts)])
 
 
+# Kinds that only ever go as a text (no email templates).
+SMS_ONLY_KINDS = frozenset({MessageKind.SMS_REPLY})
+
 REMINDER_KINDS = frozenset({MessageKind.REMINDER_PREP, MessageKind.REMINDER_EVENING, MessageKind.REMINDER_FINAL})
 
 _KIND_LABELS = {
@@ -60,11 +65,16 @@ _KIND_LABELS = {
     MessageKind.REMINDER_EVENING: "Reminder: evening before",
     MessageKind.REMINDER_FINAL: "Reminder: hours before",
     MessageKind.DRIVER_PICKUP: "Driver's pickup note",
+    MessageKind.SMS_REPLY: "Text reply",
 }
 
 
 class OutboxMessage(Base):
-    """One email waiting for, or done with, delivery."""
+    """One email or text waiting for, or done with, delivery.
+
+    A text (channel SMS) has the number in `recipient`, the sending number or
+    messaging service in `sender`, an empty subject and HTML, and its words in `body_text`.
+    """
 
     __tablename__ = "outbox_message"
     __table_args__ = (
@@ -77,6 +87,8 @@ class OutboxMessage(Base):
             postgresql_where=text("status = 'pending'"),
             sqlite_where=text("status = 'pending'"),
         ),
+        # Status callbacks find a text by the provider's id (an index: added to a table in place).
+        Index("uq_outbox_message_provider_message_id", "provider_message_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,6 +98,10 @@ class OutboxMessage(Base):
     )
     # The appointment version the message was written for; an older one is never sent.
     appointment_version: Mapped[int | None] = mapped_column(Integer)
+    channel: Mapped[Channel] = mapped_column(
+        str_enum(Channel, "outbox_channel", length=8, constrained=False), default=Channel.EMAIL,
+        server_default=Channel.EMAIL.value,
+    )
     kind: Mapped[MessageKind] = mapped_column(str_enum(MessageKind, "message_kind", length=40, constrained=False))
     # Makes enqueueing idempotent: one message per cause.
     dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
@@ -111,3 +127,9 @@ class OutboxMessage(Base):
     last_error: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Texts: who carried it ("twilio", or "log" when no provider is configured), its id
+    # there, and the last delivery status the provider reported (queued ... delivered).
+    provider: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    provider_message_id: Mapped[str | None] = mapped_column(String(64))
+    delivery_status: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    delivery_error: Mapped[str] = mapped_column(String(16), default="", server_default="")

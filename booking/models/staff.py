@@ -128,6 +128,11 @@ class AuditAction(enum.Enum):
     SETTINGS_INSTRUCTIONS_CHANGED = "settings_instructions_changed"
     SETTINGS_INSTRUCTIONS_OVERRIDE_ADDED = "settings_instructions_override_added"
     SETTINGS_INSTRUCTIONS_OVERRIDE_REMOVED = "settings_instructions_override_removed"
+    SETTINGS_MESSAGES_CHANGED = "settings_messages_changed"
+    SMS_ANSWERED = "sms_answered"
+    SMS_OPTED_OUT = "sms_opted_out"
+    SMS_OPTED_IN = "sms_opted_in"
+    APPOINTMENT_READY_BY_TEXT = "appointment_ready_by_text"
 
     @property
     def label(self) -> str:
@@ -175,6 +180,11 @@ _ACTION_LABELS = {
     AuditAction.SETTINGS_INSTRUCTIONS_CHANGED: "Pre-visit instructions changed",
     AuditAction.SETTINGS_INSTRUCTIONS_OVERRIDE_ADDED: "Service's own instructions added",
     AuditAction.SETTINGS_INSTRUCTIONS_OVERRIDE_REMOVED: "Service's own instructions removed",
+    AuditAction.SETTINGS_MESSAGES_CHANGED: "Message settings changed",
+    AuditAction.SMS_ANSWERED: "Text answered",
+    AuditAction.SMS_OPTED_OUT: "Number opted out of texts",
+    AuditAction.SMS_OPTED_IN: "Number opted back in to texts",
+    AuditAction.APPOINTMENT_READY_BY_TEXT: "Fasting and driver confirmed by text",
 }
 
 

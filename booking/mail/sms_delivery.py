@@ -18,7 +18,7 @@ from booking.mail.links import issue_token
 from booking.mail.outbox import MANAGE_URL_PLACEHOLDER
 from booking.mail.sms import SmsRefused, SmsSender, SmsUnavailable, sender_for
 from booking.models import Appointment, Clinic, MessageKind, OutboxMessage, OutboxStatus, SmsOptOut
-from booking.queries.sms import messaging_settings, may_text, opted_out, quiet_hours
+from booking.queries.sms import may_text, messaging_settings, opted_out, quiet_hours
 
 log = logging.getLogger(__name__)
 

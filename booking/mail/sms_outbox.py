@@ -15,7 +15,7 @@ from booking.extensions import db
 from booking.mail.outbox import MANAGE_URL_PLACEHOLDER, manage_url
 from booking.mail.sms import sms_settings
 from booking.models import Appointment, Channel, Clinic, Language, MessageKind, OutboxMessage, OutboxStatus
-from booking.queries.sms import messaging_settings, may_text, opted_out, quiet_hours
+from booking.queries.sms import may_text, messaging_settings, opted_out, quiet_hours
 
 # Texts are kept within this many segments where the words allow (booking/domain/sms_segments.py).
 MOST_SEGMENTS = 2

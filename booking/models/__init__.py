@@ -23,15 +23,6 @@ from booking.models.clinic import (
 )
 from booking.models.language import Language
 from booking.models.outbox import SMS_ONLY_KINDS, MessageKind, OutboxMessage, OutboxStatus
-from booking.models.sms import (
-    Channel,
-    ClinicMessaging,
-    InboundKind,
-    ReminderChannels,
-    SmsConsent,
-    SmsInbound,
-    SmsOptOut,
-)
 from booking.models.patient import (
     Answer,
     Concern,
@@ -40,6 +31,15 @@ from booking.models.patient import (
     PreferredTime,
     RequestStatus,
     ReviewDecision,
+)
+from booking.models.sms import (
+    Channel,
+    ClinicMessaging,
+    InboundKind,
+    ReminderChannels,
+    SmsConsent,
+    SmsInbound,
+    SmsOptOut,
 )
 from booking.models.staff import AuditAction, AuditEvent, Membership, Role, StaffUser
 

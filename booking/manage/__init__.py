@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
-from booking.manage import views  # noqa: E402,F401  (registers the routes)
+from booking.manage import texts, views  # noqa: E402,F401  (registers the routes)

@@ -21,6 +21,7 @@ from booking.models import (
     RequestStatus,
     Service,
 )
+from booking.operations.sms_consent import record_sms_consent
 from booking.queries.availability import free_starts
 from booking.queries.intake import request_for_form_key
 
@@ -58,6 +59,8 @@ class RequestDetails:
     preferred_times: tuple[datetime, ...] = field(default=())
     # The language the form was read in: the request keeps it, and its patient after it.
     language: Language = Language.EN
+    # Agreed to texts (its own, unticked box); stored with the disclosure's version.
+    consent_sms: bool = False
 
 
 def submit_request(
@@ -126,6 +129,9 @@ def submit_request(
     ]
     db.session.add(request)
     _flush_new_request()
+    if details.consent_sms:
+        # Before any booking below: its reminders look the consent up.
+        record_sms_consent(clinic, details.phone, now, source="request_form", request_id=request.id)
     if clinic.instant_booking and times and not reasons:
         return _book_instantly(clinic, request, times, now)
     if details.consent_email:

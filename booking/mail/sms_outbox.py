@@ -1,6 +1,7 @@
 """Writing texts into the outbox: only to numbers that agreed and did not opt out, outside quiet hours."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from email.utils import make_msgid
 from typing import Any
@@ -26,11 +27,20 @@ def sms_key(kind: MessageKind, *parts: object) -> str:
     return kind.dedupe_key(*parts, "sms")
 
 
+# A sentence ending in a clock time that ends in a point ("1:30 p.m.") takes no second one.
+_DOUBLE_STOP = re.compile(r"\.\.(?=\s|$)")
+
+
+def tidy_text(text: str) -> str:
+    """One line, one space between words, no doubled full stop, kept within MOST_SEGMENTS if it can be."""
+    return fit_text(_DOUBLE_STOP.sub(".", " ".join(text.split())), MOST_SEGMENTS)
+
+
 def render_text(kind: MessageKind, language: Language, **context: Any) -> str:
     """The words of a `templates/sms/<kind>.txt` text in `language`, on one line, kept short."""
     with force_locale(language.value):
         text = render_template(f"sms/{kind.value}.txt", **context, manage_url=manage_url(language))
-    return fit_text(" ".join(text.split()), MOST_SEGMENTS)
+    return tidy_text(text)
 
 
 def enqueue_text(

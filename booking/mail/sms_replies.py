@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask_babel import force_locale, gettext, ngettext
 
-from booking.domain.sms_segments import fit_text
 from booking.mail.outbox import MANAGE_URL_PLACEHOLDER
+from booking.mail.sms_outbox import tidy_text as fit_text
 from booking.models import Appointment, Clinic, Language
 from booking.templating import at_clinic, clock_hour
 

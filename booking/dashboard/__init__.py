@@ -6,6 +6,7 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 from booking.dashboard import (  # noqa: E402,F401  (one module per area; each adds its views to `bp`)
     appointments,
     audit_log,
+    day_readiness,
     export,
     messages,
     patients,
@@ -13,6 +14,7 @@ from booking.dashboard import (  # noqa: E402,F401  (one module per area; each a
     schedule,
     series,
     settings,
+    texts,
 )
 from booking.dashboard.context import inject, load_clinic  # noqa: E402
 

@@ -87,9 +87,15 @@ _CLAIM = (
 )
 
 
-def _claim_next(now: datetime) -> tuple[OutboxMessage, Appointment | None] | None:
-    """The next due message, locked, with its appointment (one query)."""
-    found = db.session.execute(_CLAIM, {"now": now}).first()
+# One channel only: a worker per channel, so an SMTP outage never holds up texts (or the reverse).
+_CLAIMS: dict[Channel | None, Any] = {
+    None: _CLAIM, **{channel: _CLAIM.where(OutboxMessage.channel == channel) for channel in Channel},
+}
+
+
+def _claim_next(now: datetime, channel: Channel | None = None) -> tuple[OutboxMessage, Appointment | None] | None:
+    """The next due message (of `channel`, if given), locked, with its appointment (one query)."""
+    found = db.session.execute(_CLAIMS[channel], {"now": now}).first()
     return None if found is None else (found[0], found[1])
 
 
@@ -175,8 +181,13 @@ def _record_failure(row: OutboxMessage, error: OSError, now: datetime) -> bool:
     return False
 
 
-def deliver_due(limit: int = 1000, stop: threading.Event | None = None) -> DeliveryReport:
-    """Send up to `limit` due messages (emails over one SMTP connection, texts through the provider), committing each."""
+def deliver_due(
+    limit: int = 1000, stop: threading.Event | None = None, channel: Channel | None = None
+) -> DeliveryReport:
+    """Send up to `limit` due messages (emails over one SMTP connection, texts through the provider), committing each.
+
+    With `channel`, only that channel's messages.
+    """
     from booking.mail.sms_delivery import deliver_text
 
     report = DeliveryReport()
@@ -187,7 +198,7 @@ def deliver_due(limit: int = 1000, stop: threading.Event | None = None) -> Deliv
             if stop is not None and stop.is_set():
                 break
             now = utcnow()
-            claimed = _claim_next(now)
+            claimed = _claim_next(now, channel)
             if claimed is None:
                 db.session.rollback()
                 break

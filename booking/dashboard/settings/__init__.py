@@ -2,6 +2,7 @@
 from booking.dashboard.settings import (  # noqa: F401  (each adds its views to the dashboard)
     calendar,
     instructions,
+    messages,
     resources,
     views,
 )

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from booking.demo_texts import seed_demo_texts
 from booking.domain.availability import local_instant
 from booking.extensions import db
 from booking.models import (
@@ -24,6 +25,7 @@ from booking.models import (
     ServiceKind,
     ServiceMode,
     StaffUser,
+    utcnow,
 )
 
 SERVICES: list[dict[str, Any]] = [
@@ -208,4 +210,5 @@ def seed_demo(today: date) -> list[Clinic]:
     """Create or refresh the demo clinics and demo staff; the caller commits."""
     clinics = [_seed_clinic(spec, today) for spec in CLINICS]
     _seed_staff(clinics)
+    seed_demo_texts(clinics[0], utcnow())
     return clinics

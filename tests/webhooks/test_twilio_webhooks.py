@@ -229,3 +229,10 @@ def test_no_auth_token_configured_refuses_everything(client: FlaskClient, make_c
 def test_unknown_clinic_is_404(client: FlaskClient, make_clinic: Any) -> None:
     assert client.post("/webhooks/twilio/nowhere/inbound", data={}).status_code == 404
 
+
+
+def test_rate_limited(client: FlaskClient, make_clinic: Any, app: Any) -> None:
+    app.config["SMS_WEBHOOK_RATE_LIMIT"] = "2 per minute"
+    clinic, _ = patient_with_visit(make_clinic)
+    codes = [post(client, path(clinic), inbound(clinic, "hi", sid=f"SM{n:032x}")).status_code for n in range(3)]
+    assert codes == [200, 200, 429]

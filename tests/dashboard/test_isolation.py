@@ -15,6 +15,7 @@ from booking.models import (
     ChangeRequest,
     Closure,
     ConsultationRequest,
+    InboundKind,
     MessageKind,
     OpeningHours,
     OutboxMessage,
@@ -22,6 +23,7 @@ from booking.models import (
     Patient,
     Role,
     Service,
+    SmsInbound,
     utcnow,
 )
 from booking.operations.notices import notify_patient
@@ -44,6 +46,9 @@ def world(make_clinic: Any, make_request: Any, make_appointment: Any) -> dict[st
     change = ChangeRequest(clinic_id=b.id, appointment_id=appointment.id,
                            preferred_times=[local(b, days_ahead(b, 4), 9).isoformat()])
     db.session.add(change)
+    inbound = SmsInbound(clinic_id=b.id, provider_message_id="SM" + "c" * 32, phone=patient.phone, body=CANARY,
+                         kind=InboundKind.OTHER, patient_id=patient.id)
+    db.session.add(inbound)
     db.session.execute(update(OutboxMessage).values(status=OutboxStatus.FAILED))
     db.session.commit()
     return {
@@ -59,6 +64,7 @@ def world(make_clinic: Any, make_request: Any, make_appointment: Any) -> dict[st
             "hours_id": db.session.scalar(select(OpeningHours.id).filter_by(clinic_id=b.id)),
             "message_id": db.session.scalar(select(OutboxMessage.id).filter_by(clinic_id=b.id)),
             "change_id": change.id,
+            "inbound_id": inbound.id,
         },
     }
 
@@ -67,7 +73,7 @@ def snapshot(clinic_id: int) -> list[Any]:
     db.session.expire_all()
     rows: list[Any] = []
     for model in (ConsultationRequest, Appointment, Patient, Chair, Service, Closure, OpeningHours, OutboxMessage,
-                  ChangeRequest):
+                  ChangeRequest, SmsInbound):
         for row in db.session.scalars(select(model).filter_by(clinic_id=clinic_id).order_by(model.id)):
             rows.append({c.key: getattr(row, c.key) for c in row.__table__.columns})
     return rows

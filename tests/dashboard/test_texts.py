@@ -113,3 +113,20 @@ def test_call_to_confirm_lists_unanswered_visits_after_the_clinics_time(signed_i
         db.session.expire_all()
         assert appointment.ready_confirmed_at is not None
         assert "Call to confirm" not in client.get(f"/dashboard/day?date={day.isoformat()}").get_data(as_text=True)
+
+
+def test_delivery_status_shows_on_the_appointment(signed_in: Any, make_clinic: Any) -> None:
+    from booking.models import OutboxStatus
+    from booking.operations.sms_inbound import record_delivery_status
+
+    clinic = make_clinic()
+    appointment = patient_and_visit(clinic, date.today() + timedelta(days=5))
+    give_sms_consent(clinic, PHONE)
+    receive_text(clinic, provider_message_id="SM" + "8" * 32, phone=PHONE, body="R", now=utcnow())
+    [reply] = db.session.scalars(select(OutboxMessage).filter_by(channel=Channel.SMS))
+    reply.status, reply.provider, reply.provider_message_id = OutboxStatus.SENT, "twilio", "SM" + "9" * 32
+    reply.sent_at = utcnow()
+    assert record_delivery_status(clinic, "SM" + "9" * 32, "undelivered", "30005")
+    db.session.commit()
+    page = signed_in(clinic).get(f"/dashboard/appointments/{appointment.id}").get_data(as_text=True)
+    assert "Twilio: undelivered (error 30005)" in page and "text" in page

@@ -68,7 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, cli: bool = True) -
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from booking import api, auth, dashboard, health, manage, public
+    from booking import api, auth, dashboard, health, manage, public, webhooks
     from booking.auth.sessions import init_sessions
     from booking.error_pages import init_error_pages
     from booking.i18n import init_i18n
@@ -87,10 +87,12 @@ def create_app(test_config: dict[str, Any] | None = None, *, cli: bool = True) -
     app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
+    app.register_blueprint(webhooks.bp)
     init_i18n(app)
     init_sessions(app)
     csrf.exempt(api.bp)  # read-only JSON, no cookies needed
     csrf.exempt(health.bp)
+    csrf.exempt(webhooks.bp)  # Twilio's signature is checked instead; no cookies
     init_error_pages(app)
     init_template_filters(app)
     init_security_headers(app)

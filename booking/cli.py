@@ -25,20 +25,24 @@ def outbox_send(limit: int) -> None:
 @outbox_cli.command("work")
 @click.option("--once", is_flag=True, help="Deliver what is due, then exit (for cron).")
 @click.option("--idle", type=float, default=None, help="Seconds to wait when nothing is due.")
-def outbox_work(once: bool, idle: float | None) -> None:
+@click.option("--channel", type=click.Choice(["email", "sms"]), default=None,
+              help="Deliver only emails or only texts (default: both).")
+def outbox_work(once: bool, idle: float | None, channel: str | None) -> None:
     """Deliver due messages until stopped; SIGTERM finishes the current message and exits."""
     from flask import current_app
 
     from booking.mail.worker import run_worker
+    from booking.models import Channel
 
     config = current_app.config
     totals = run_worker(
         once=once,
         idle_seconds=idle if idle is not None else config["OUTBOX_IDLE_SECONDS"],
         batch=config["OUTBOX_BATCH"],
+        channel=Channel(channel) if channel else None,
     )
     click.echo(f"sent {totals.sent}, will retry {totals.retried}, failed {totals.failed}, "
-               f"void {totals.voided}, skipped {totals.skipped}")
+               f"void {totals.voided}, skipped {totals.skipped}, deferred {totals.deferred}")
 
 
 @click.command("seed-demo")

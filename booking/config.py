@@ -112,3 +112,17 @@ RETENTION_AUDIT_YEARS: int | None = None
 TWO_FACTOR_REQUIRED_FOR_ADMINS = False
 # A signed-in password waits this long for its second factor.
 TWO_FACTOR_PENDING_SECONDS = 300
+# Texts (SMS). SMS_PROVIDER: "twilio" or "log"; unset means Twilio when TWILIO_ACCOUNT_SID is
+# set, else the local SMS log (texts kept in the outbox, shown "not sent" on the dashboard).
+SMS_PROVIDER: str | None = None
+TWILIO_ACCOUNT_SID: str | None = None
+TWILIO_AUTH_TOKEN: str | None = None  # also checks the signature of Twilio's webhooks
+TWILIO_FROM_NUMBER: str | None = None  # E.164, or use a messaging service:
+TWILIO_MESSAGING_SERVICE_SID: str | None = None
+TWILIO_API_BASE_URL: str | None = None  # default https://api.twilio.com
+TWILIO_TIMEOUT = 10.0
+# Per clinic, where it differs: {"<slug>": {"TWILIO_FROM_NUMBER": "+1...", "TWILIO_AUTH_TOKEN": ...}}
+SMS_CLINICS: dict[str, dict[str, str]] = {}
+# Twilio's webhooks (inbound texts, delivery status): per-address limit, and the largest body taken.
+SMS_WEBHOOK_RATE_LIMIT = "300 per minute"
+SMS_WEBHOOK_MAX_BYTES = 8 * 1024

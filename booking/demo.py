@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from booking.demo_texts import seed_demo_texts
 from booking.demo_today import seed_today
 from booking.domain.availability import local_instant
 from booking.extensions import db
@@ -232,4 +233,5 @@ def seed_demo(today: date, now: datetime | None = None) -> list[Clinic]:
     for clinic in clinics:
         seed_today(clinic, now)
     _seed_staff(clinics)
+    seed_demo_texts(clinics[0], now)
     return clinics

@@ -117,6 +117,25 @@ def name_field(label: object, required: object, too_long: object = None) -> Stri
     )
 
 
+# Number types that can take a text; a landline, toll-free or premium number cannot.
+_TEXTABLE = frozenset({
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    phonenumbers.PhoneNumberType.PERSONAL_NUMBER,
+    phonenumbers.PhoneNumberType.VOIP,
+})
+TEXTS_REFUSED = _l("This number cannot receive texts. Give a mobile number, or leave texts unticked.")
+
+
+def can_receive_texts(e164: str) -> bool:
+    """True if the valid number `e164` is of a kind that can receive texts (a mobile, or maybe one)."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in _TEXTABLE
+
+
 def phone_field(label: object, required: object) -> TelField:
     """A phone number, stored in E.164 (read in the form's `phone_region`)."""
     return TelField(label, filters=[strip], validators=[DataRequired(required), Length(max=32), PlainText(), PhoneNumber()])

@@ -150,3 +150,11 @@ def service(clinic: Clinic, slug: str) -> Service:
 def chairs(clinic: Clinic, kind: ChairKind = ChairKind.INFUSION) -> list[Chair]:
     """The clinic's chairs (or consult rooms), in the order they were made."""
     return list(db.session.scalars(select(Chair).filter_by(clinic_id=clinic.id, kind=kind).order_by(Chair.id)))
+
+
+def give_sms_consent(clinic: Clinic, phone: str, version: str = "2026-12-03") -> None:
+    """Record that `phone` agreed to `clinic`'s texts, as the form does."""
+    from booking.models import SmsConsent
+
+    db.session.add(SmsConsent(clinic_id=clinic.id, phone=phone, text_version=version, source="request_form"))
+    db.session.commit()

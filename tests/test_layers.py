@@ -18,7 +18,7 @@ PURE_FORBIDDEN = (
 # Names that are the state of one web request.
 REQUEST_STATE = {("flask", "request"), ("flask", "session"), ("flask", "g"), ("flask", "flash"),
                  ("flask_login", "current_user")}
-EDGE = ("booking.public", "booking.dashboard", "booking.manage", "booking.auth", "booking.api",
+EDGE = ("booking.public", "booking.dashboard", "booking.manage", "booking.auth", "booking.api", "booking.webhooks",
         "booking.cli", "booking.error_pages")
 
 

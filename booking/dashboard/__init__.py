@@ -10,6 +10,7 @@ from booking.dashboard import (  # noqa: E402,F401  (one module per area; each a
     change_requests,
     checkins,
     day_print,
+    day_readiness,
     duplicates,
     export,
     messages,
@@ -20,6 +21,7 @@ from booking.dashboard import (  # noqa: E402,F401  (one module per area; each a
     search,
     series,
     settings,
+    texts,
     visit_actions,
 )
 from booking.dashboard.context import inject, load_clinic  # noqa: E402

@@ -17,6 +17,7 @@ import smtplib
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from flask_mail import Connection, Message
@@ -31,6 +32,7 @@ from booking.models import (
     OCCUPYING_STATUSES,
     Appointment,
     AppointmentStatus,
+    Channel,
     MessageKind,
     OutboxMessage,
     OutboxStatus,
@@ -61,11 +63,12 @@ class DeliveryReport:
     failed: int = 0
     voided: int = 0
     skipped: int = 0
+    deferred: int = 0  # texts due in quiet hours, moved to their end
 
     @property
     def handled(self) -> int:
         """Messages this run took off the queue or tried."""
-        return self.sent + self.retried + self.failed + self.voided + self.skipped
+        return self.sent + self.retried + self.failed + self.voided + self.skipped + self.deferred
 
 
 def backoff(attempts: int, base: timedelta, cap: timedelta) -> timedelta:
@@ -85,9 +88,15 @@ _CLAIM = (
 )
 
 
-def _claim_next(now: datetime) -> tuple[OutboxMessage, Appointment | None] | None:
-    """The next due message, locked, with its appointment (one query)."""
-    found = db.session.execute(_CLAIM, {"now": now}).first()
+# One channel only: a worker per channel, so an SMTP outage never holds up texts (or the reverse).
+_CLAIMS: dict[Channel | None, Any] = {
+    None: _CLAIM, **{channel: _CLAIM.where(OutboxMessage.channel == channel) for channel in Channel},
+}
+
+
+def _claim_next(now: datetime, channel: Channel | None = None) -> tuple[OutboxMessage, Appointment | None] | None:
+    """The next due message (of `channel`, if given), locked, with its appointment (one query)."""
+    found = db.session.execute(_CLAIMS[channel], {"now": now}).first()
     return None if found is None else (found[0], found[1])
 
 
@@ -178,16 +187,24 @@ def _record_failure(row: OutboxMessage, error: OSError, now: datetime) -> bool:
     return False
 
 
-def deliver_due(limit: int = 1000, stop: threading.Event | None = None) -> DeliveryReport:
-    """Send up to `limit` due messages over one SMTP connection, committing each."""
+def deliver_due(
+    limit: int = 1000, stop: threading.Event | None = None, channel: Channel | None = None
+) -> DeliveryReport:
+    """Send up to `limit` due messages (emails over one SMTP connection, texts through the provider), committing each.
+
+    With `channel`, only that channel's messages.
+    """
+    from booking.mail.sms_delivery import deliver_text
+
     report = DeliveryReport()
     connection: Connection | None = None
+    senders: dict[int, Any] = {}
     try:
         for _ in range(limit):
             if stop is not None and stop.is_set():
                 break
             now = utcnow()
-            claimed = _claim_next(now)
+            claimed = _claim_next(now, channel)
             if claimed is None:
                 db.session.rollback()
                 break
@@ -201,6 +218,14 @@ def deliver_due(limit: int = 1000, stop: threading.Event | None = None) -> Deliv
                 _log_outcome(row, stale.value)
                 report.voided += stale is OutboxStatus.VOID
                 report.skipped += stale is OutboxStatus.SKIPPED
+                continue
+            if row.channel is Channel.SMS:
+                outcome = deliver_text(row, appointment, now, senders)
+                if outcome == "lost_lock":
+                    break
+                setattr(report, outcome, getattr(report, outcome) + 1)
+                if outcome == "retried":
+                    break  # the provider is failing: the rest wait for the next run
                 continue
             try:
                 message = _as_mail(row, appointment, now)

@@ -7,14 +7,19 @@ import threading
 from types import FrameType
 
 from booking.mail.delivery import DeliveryReport, deliver_due
+from booking.models import Channel
 
 log = logging.getLogger(__name__)
 
 
 def run_worker(
-    *, once: bool, idle_seconds: float, batch: int, stop: threading.Event | None = None
+    *, once: bool, idle_seconds: float, batch: int, stop: threading.Event | None = None,
+    channel: Channel | None = None,
 ) -> DeliveryReport:
-    """Deliver in batches until `stop` is set (SIGTERM/SIGINT set it) or, with `once`, the queue is empty."""
+    """Deliver in batches until `stop` is set (SIGTERM/SIGINT set it) or, with `once`, the queue is empty.
+
+    With `channel`, only emails or only texts (one worker per channel: an outage of one never delays the other).
+    """
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
 
@@ -26,8 +31,8 @@ def run_worker(
         signal.signal(signal.SIGINT, request_stop)
     totals = DeliveryReport()
     while not stop.is_set():
-        report = deliver_due(batch, stop)
-        for field in ("sent", "retried", "failed", "voided", "skipped"):
+        report = deliver_due(batch, stop, channel)
+        for field in ("sent", "retried", "failed", "voided", "skipped", "deferred"):
             setattr(totals, field, getattr(totals, field) + getattr(report, field))
         if once and report.handled < batch:
             break

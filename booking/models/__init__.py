@@ -25,7 +25,7 @@ from booking.models.clinic import (
     ServiceMode,
 )
 from booking.models.language import Language
-from booking.models.outbox import STAFF_KINDS, MessageKind, OutboxMessage, OutboxStatus
+from booking.models.outbox import SMS_ONLY_KINDS, STAFF_KINDS, MessageKind, OutboxMessage, OutboxStatus
 from booking.models.patient import (
     Answer,
     Concern,
@@ -36,6 +36,15 @@ from booking.models.patient import (
     ReviewDecision,
 )
 from booking.models.retention import AuditPurge, RetentionPolicy
+from booking.models.sms import (
+    Channel,
+    ClinicMessaging,
+    InboundKind,
+    ReminderChannels,
+    SmsConsent,
+    SmsInbound,
+    SmsOptOut,
+)
 from booking.models.staff import (
     AuditAction,
     AuditEvent,
@@ -61,6 +70,14 @@ __all__ = [
     "Base",
     "Canceller",
     "Chair",
+    "Channel",
+    "ClinicMessaging",
+    "InboundKind",
+    "ReminderChannels",
+    "SMS_ONLY_KINDS",
+    "SmsConsent",
+    "SmsInbound",
+    "SmsOptOut",
     "ChairKind",
     "Clinic",
     "Closure",

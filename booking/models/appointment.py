@@ -151,6 +151,8 @@ class Appointment(Base):
     driver_confirmed_with: Mapped[str] = mapped_column(String(120), default="", server_default="")
     # When staff (or the patient) last changed the status: undo is allowed that clinic day.
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The patient answered the day-before readiness text: fasting as planned, driver arranged.
+    ready_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,4 +1,4 @@
-"""Outgoing email, written in the same transaction as the change that causes it."""
+"""Outgoing email and texts, written in the same transaction as the change that causes it."""
 from __future__ import annotations
 
 import enum
@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.models.base import Base, UTCDateTime, str_enum, utcnow
+from booking.models.sms import Channel
 
 
 class OutboxStatus(enum.Enum):
@@ -35,6 +36,7 @@ class MessageKind(enum.Enum):
     CHANGE_DECLINED = "change_declined"
     STAFF_PASSWORD_RESET = "staff_password_reset"
     STAFF_NEW_SIGN_IN = "staff_new_sign_in"
+    SMS_REPLY = "sms_reply"  # a text answering one a patient sent (HELP, R, C, or staff's answer)
 
     @property
     def label(self) -> str:
@@ -53,6 +55,9 @@ class MessageKind(enum.Enum):
 
 # Messages to staff members (English, no patient in them), not to patients.
 STAFF_KINDS = frozenset({MessageKind.STAFF_PASSWORD_RESET, MessageKind.STAFF_NEW_SIGN_IN})
+# Kinds that only ever go as a text (no email templates).
+SMS_ONLY_KINDS = frozenset({MessageKind.SMS_REPLY})
+
 REMINDER_KINDS = frozenset({MessageKind.REMINDER_PREP, MessageKind.REMINDER_EVENING, MessageKind.REMINDER_FINAL})
 
 _KIND_LABELS = {
@@ -68,11 +73,16 @@ _KIND_LABELS = {
     MessageKind.CHANGE_DECLINED: "Change request declined",
     MessageKind.STAFF_PASSWORD_RESET: "Staff password reset",
     MessageKind.STAFF_NEW_SIGN_IN: "Staff sign-in from a new browser",
+    MessageKind.SMS_REPLY: "Text reply",
 }
 
 
 class OutboxMessage(Base):
-    """One email waiting for, or done with, delivery."""
+    """One email or text waiting for, or done with, delivery.
+
+    A text (channel SMS) has the number in `recipient`, the sending number or
+    messaging service in `sender`, an empty subject and HTML, and its words in `body_text`.
+    """
 
     __tablename__ = "outbox_message"
     __table_args__ = (
@@ -85,6 +95,8 @@ class OutboxMessage(Base):
             postgresql_where=text("status = 'pending'"),
             sqlite_where=text("status = 'pending'"),
         ),
+        # Status callbacks find a text by the provider's id (an index: added to a table in place).
+        Index("uq_outbox_message_provider_message_id", "provider_message_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,6 +106,10 @@ class OutboxMessage(Base):
     )
     # The appointment version the message was written for; an older one is never sent.
     appointment_version: Mapped[int | None] = mapped_column(Integer)
+    channel: Mapped[Channel] = mapped_column(
+        str_enum(Channel, "outbox_channel", length=8, constrained=False), default=Channel.EMAIL,
+        server_default=Channel.EMAIL.value,
+    )
     kind: Mapped[MessageKind] = mapped_column(str_enum(MessageKind, "message_kind", length=40, constrained=False))
     # Makes enqueueing idempotent: one message per cause.
     dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
@@ -119,3 +135,9 @@ class OutboxMessage(Base):
     last_error: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Texts: who carried it ("twilio", or "log" when no provider is configured), its id
+    # there, and the last delivery status the provider reported (queued ... delivered).
+    provider: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    provider_message_id: Mapped[str | None] = mapped_column(String(64))
+    delivery_status: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    delivery_error: Mapped[str] = mapped_column(String(16), default="", server_default="")

@@ -159,6 +159,11 @@ class AuditAction(enum.Enum):
     CHECKIN_VIEWED = "checkin_viewed"
     CHECKIN_ACKNOWLEDGED = "checkin_acknowledged"
     SETTINGS_CHECKIN_CHANGED = "settings_checkin_changed"
+    SETTINGS_MESSAGES_CHANGED = "settings_messages_changed"
+    SMS_ANSWERED = "sms_answered"
+    SMS_OPTED_OUT = "sms_opted_out"
+    SMS_OPTED_IN = "sms_opted_in"
+    APPOINTMENT_READY_BY_TEXT = "appointment_ready_by_text"
 
     @property
     def label(self) -> str:
@@ -226,6 +231,11 @@ _ACTION_LABELS = {
     AuditAction.CHECKIN_VIEWED: "Check-in answers viewed",
     AuditAction.CHECKIN_ACKNOWLEDGED: "Check-in flag acknowledged by a clinician",
     AuditAction.SETTINGS_CHECKIN_CHANGED: "Check-in settings changed",
+    AuditAction.SETTINGS_MESSAGES_CHANGED: "Message settings changed",
+    AuditAction.SMS_ANSWERED: "Text answered",
+    AuditAction.SMS_OPTED_OUT: "Number opted out of texts",
+    AuditAction.SMS_OPTED_IN: "Number opted back in to texts",
+    AuditAction.APPOINTMENT_READY_BY_TEXT: "Fasting and driver confirmed by text",
 }
 
 

@@ -22,6 +22,7 @@ from booking.models import (
     RequestStatus,
     Service,
 )
+from booking.operations.sms_consent import record_sms_consent
 from booking.queries.availability import free_starts
 from booking.queries.intake import request_for_form_key
 
@@ -61,6 +62,8 @@ class RequestDetails:
     language: Language = Language.EN
     # Where the patient came from (utm_* and source from the page that sent them).
     campaign: Campaign = field(default_factory=Campaign)
+    # Agreed to texts (its own, unticked box); stored with the disclosure's version.
+    consent_sms: bool = False
 
 
 def submit_request(
@@ -130,6 +133,9 @@ def submit_request(
     ]
     db.session.add(request)
     _flush_new_request()
+    if details.consent_sms:
+        # Before any booking below: its reminders look the consent up.
+        record_sms_consent(clinic, details.phone, now, source="request_form", request_id=request.id)
     if clinic.instant_booking and times and not reasons:
         return _book_instantly(clinic, request, times, now)
     if details.consent_email:

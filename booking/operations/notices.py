@@ -16,8 +16,10 @@ from booking.domain.preparation import fasting_times
 from booking.domain.reminders import ReminderSchedule, plan_reminders
 from booking.extensions import db
 from booking.mail.outbox import enqueue
+from booking.mail.sms_outbox import enqueue_text, render_text, sms_key
 from booking.models import (
     Appointment,
+    Channel,
     Clinic,
     MessageKind,
     OutboxMessage,
@@ -26,6 +28,7 @@ from booking.models import (
     Service,
 )
 from booking.queries.instructions import instructions_for
+from booking.queries.sms import messaging_settings, reminder_channels
 
 # What a change of the appointment itself tells the patient.
 KINDS = frozenset({MessageKind.APPOINTMENT_BOOKED, MessageKind.APPOINTMENT_RESCHEDULED, MessageKind.APPOINTMENT_CANCELLED})
@@ -85,7 +88,11 @@ def notify_patient(clinic: Clinic, appointment: Appointment, kind: MessageKind, 
 
 
 def plan_appointment_reminders(clinic: Clinic, appointment: Appointment, now: datetime) -> None:
-    """Queue this version's reminders; ones whose moment has passed are recorded as skipped."""
+    """Queue this version's reminders by email, text or both (the clinic's choice per reminder).
+
+    Ones whose moment has passed are recorded as skipped; texts only go to a number
+    that agreed to them and did not opt out, and wait for the end of quiet hours.
+    """
     patient = db.session.get(Patient, appointment.patient_id)
     service = db.session.get(Service, appointment.service_id)
     assert patient is not None and service is not None
@@ -95,7 +102,25 @@ def plan_appointment_reminders(clinic: Clinic, appointment: Appointment, now: da
     )
     instructions = context["instructions"]
     fasting = instructions.fasting_hours if instructions else None
+    settings = messaging_settings(clinic)
     for reminder in plan_reminders(appointment.starts_at, clinic.zone, schedule, fasting, now):
+        channels = reminder_channels(settings, reminder.kind).channels
+        status = OutboxStatus.SKIPPED if reminder.skip else OutboxStatus.PENDING
+        if Channel.SMS in channels:
+            enqueue_text(
+                clinic,
+                kind=reminder.kind,
+                dedupe_key=sms_key(reminder.kind, appointment.id, f"v{appointment.version}"),
+                phone=patient.phone,
+                body=render_text(reminder.kind, patient.language, **context, clinic=clinic,
+                                 visit_in_days=reminder.visit_in_days),
+                now=now,
+                appointment=appointment,
+                due_at=reminder.due_at,
+                status=status,
+            )
+        if Channel.EMAIL not in channels:
+            continue
         enqueue(
             clinic,
             kind=reminder.kind,
@@ -108,7 +133,7 @@ def plan_appointment_reminders(clinic: Clinic, appointment: Appointment, now: da
             language=patient.language,
             appointment=appointment,
             due_at=reminder.due_at,
-            status=OutboxStatus.SKIPPED if reminder.skip else OutboxStatus.PENDING,
+            status=status,
         )
 
 

@@ -23,7 +23,9 @@ from booking.i18n import lazy_text as _l
 from booking.models import Answer, Concern, Language
 from booking.operations.intake import MAX_PREFERRED_TIMES, RequestDetails
 from booking.validators import (
+    TEXTS_REFUSED,
     PlainText,
+    can_receive_texts,
     chosen_times,
     email_field,
     name_field,
@@ -116,6 +118,8 @@ class ConsultationRequestForm(FlaskForm):
     )
     consent_email = BooleanField(_l("By email"), default=True)
     consent_phone = BooleanField(_l("By phone"), default=True)
+    # Texts need their own consent, never ticked in advance (booking/domain/sms_consent.py).
+    consent_sms = BooleanField(_l("Text me about my visits"), default=False)
     consent_privacy = BooleanField(
         _l("I have read the privacy notice and agree that the clinic may store these answers "
            "to assess my request."),
@@ -162,6 +166,11 @@ class ConsultationRequestForm(FlaskForm):
         if not field.data and not self.consent_email.data:
             raise ValidationError(_l("Choose at least one way we may contact you."))
 
+    def validate_consent_sms(self, field: BooleanField) -> None:
+        """Texts only to a number that can receive them."""
+        if field.data and not self.phone.errors and self.phone.data and not can_receive_texts(self.phone.data):
+            raise ValidationError(TEXTS_REFUSED)
+
     def details(self, language: Language) -> RequestDetails:
         """The validated answers as the domain wants them; `language` is the one the form was read in."""
         return RequestDetails(
@@ -177,6 +186,7 @@ class ConsultationRequestForm(FlaskForm):
             consent_privacy=self.consent_privacy.data,
             consent_email=self.consent_email.data,
             consent_phone=self.consent_phone.data,
+            consent_sms=self.consent_sms.data,
             call_me=self.call_me.data,
             preferred_times=self.chosen_times,
             language=language,

@@ -11,8 +11,11 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from booking.models import Clinic, Role
-from tests.factories import STAFF_PASSWORD, chairs, service
+from booking.extensions import db
+from booking.mail.delivery import deliver_due
+from booking.models import Channel, Clinic, Role, utcnow
+from booking.operations.sms_inbound import receive_text
+from tests.factories import STAFF_PASSWORD, chairs, give_sms_consent, service
 from tests.support.browser import PHONE
 from tests.support.clinic_time import days_ahead, local
 from tests.support.embed import allow
@@ -142,6 +145,13 @@ def test_staff_pages_have_no_axe_violations(
     appt = make_appointment(clinic, service(clinic, "infusion"), chairs(clinic)[0], local(clinic, day, 10))
     request = make_request(clinic, local(clinic, day, 13), name="Robin Queue", flagged=True)
     user = make_staff(clinic, role=Role.ADMIN)
+    # The texts inbox with a reply waiting and one in the local SMS log.
+    phone = appt.patient.phone
+    give_sms_consent(clinic, phone)
+    receive_text(clinic, provider_message_id="SM" + "a" * 32, phone=phone, body="Can I eat toast?", now=utcnow())
+    receive_text(clinic, provider_message_id="SM" + "b" * 32, phone=phone, body="HELP", now=utcnow())
+    db.session.commit()
+    deliver_due(channel=Channel.SMS)
     context = browser.new_context(viewport=VIEWPORTS[size])
     page = context.new_page()
     found: list[str] = []
@@ -163,6 +173,8 @@ def test_staff_pages_have_no_axe_violations(
         ("settings-embed", "/dashboard/settings/embed"),
         ("settings-front-desk", "/dashboard/settings/front-desk"),
         ("messages", "/dashboard/messages"),
+        ("texts", "/dashboard/texts"),
+        ("settings-messages", "/dashboard/settings/messages"),
         ("audit", "/dashboard/audit"),
         # Every other dashboard page: the free-time booking, print, search, series, export, settings.
         ("book-free-time", f"/dashboard/book?chair={chairs(clinic)[1].id}&start={local(clinic, day, 11).isoformat()}"

@@ -17,6 +17,7 @@ from booking.models import (
     Closure,
     ConsultationRequest,
     EmbedOrigin,
+    InboundKind,
     MessageKind,
     OpeningHours,
     OutboxMessage,
@@ -24,6 +25,7 @@ from booking.models import (
     Patient,
     Role,
     Service,
+    SmsInbound,
     utcnow,
 )
 from booking.operations.notices import notify_patient
@@ -51,6 +53,9 @@ def world(make_clinic: Any, make_request: Any, make_appointment: Any, make_staff
     checkin = CheckIn(clinic_id=b.id, appointment_id=appointment.id, patient_id=patient.id, self_harm=True,
                       needs_clinician=True, medication_change=CANARY)
     db.session.add(checkin)
+    inbound = SmsInbound(clinic_id=b.id, provider_message_id="SM" + "c" * 32, phone=patient.phone, body=CANARY,
+                         kind=InboundKind.OTHER, patient_id=patient.id)
+    db.session.add(inbound)
     db.session.execute(update(OutboxMessage).values(status=OutboxStatus.FAILED))
     db.session.commit()
     return {
@@ -69,6 +74,7 @@ def world(make_clinic: Any, make_request: Any, make_appointment: Any, make_staff
             "origin_id": embed_origin.id,
             "staff_id": make_staff(b).id,
             "checkin_id": checkin.id,
+            "inbound_id": inbound.id,
         },
     }
 
@@ -77,7 +83,7 @@ def snapshot(clinic_id: int) -> list[Any]:
     db.session.expire_all()
     rows: list[Any] = []
     for model in (ConsultationRequest, Appointment, Patient, Chair, Service, Closure, OpeningHours, OutboxMessage,
-                  ChangeRequest, EmbedOrigin, CheckIn):
+                  ChangeRequest, EmbedOrigin, CheckIn, SmsInbound):
         for row in db.session.scalars(select(model).filter_by(clinic_id=clinic_id).order_by(model.id)):
             rows.append({c.key: getattr(row, c.key) for c in row.__table__.columns})
     return rows

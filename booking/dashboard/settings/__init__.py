@@ -6,6 +6,7 @@ from booking.dashboard.settings import (  # noqa: F401  (each adds its views to 
     embed,
     front_desk,
     instructions,
+    messages,
     resources,
     staff_access,
     views,

@@ -63,6 +63,7 @@ def test_check_in_answers_never_reach_mail_ics_or_logs(
         clinician = create_staff(1, clinic, role=Role.CLINICIAN)
         staff = client.application.test_client()
         login(staff, clinician.email)
+        deliver_due()  # the staff member's "signed in from a new browser" notice
         for checkin in db.session.scalars(select(CheckIn)):
             assert staff.get(f"/dashboard/checkins/{checkin.id}").status_code == 200
             staff.post(f"/dashboard/checkins/{checkin.id}/acknowledge")

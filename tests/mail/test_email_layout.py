@@ -44,7 +44,7 @@ NAME = "Lakeside Infusions"
 ADDRESS = "1200 North Lakeshore Drive, Suite 1400, Chicago, IL 60610"
 # Kinds about one visit of the patient's, whose page serves its calendar file.
 WITH_CALENDAR_LINK = {MessageKind.APPOINTMENT_BOOKED, MessageKind.APPOINTMENT_RESCHEDULED, MessageKind.REMINDER_PREP,
-                      MessageKind.REMINDER_EVENING, MessageKind.REMINDER_FINAL}
+                      MessageKind.REMINDER_EVENING, MessageKind.REMINDER_FINAL, MessageKind.CHANGE_DECLINED}
 
 
 def every_kind(make_clinic: Any, language: Language) -> tuple[Clinic, dict[MessageKind, tuple[str, str]]]:

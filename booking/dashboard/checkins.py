@@ -26,8 +26,8 @@ from booking.queries.checkins import checkin_states, flagged_checkins, patient_s
 from booking.queries.schedule import Entry
 
 STATE_TAGS = {
-    CheckinState.DONE: ("Checked in", "ok"),
-    CheckinState.NOT_YET: ("Not checked in", ""),
+    CheckinState.DONE: ("Pre-visit check-in done", "ok"),
+    CheckinState.NOT_YET: ("Pre-visit check-in not yet", ""),
     CheckinState.NEEDS_CLINICIAN: ("Check-in: needs a clinician", "alert"),
 }
 

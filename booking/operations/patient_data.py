@@ -10,11 +10,14 @@ from booking.extensions import db
 from booking.models import (
     Appointment,
     AuditAction,
+    CheckIn,
     Clinic,
     ConsultationRequest,
     ManageToken,
     OutboxStatus,
     Patient,
+    SmsConsent,
+    SmsInbound,
 )
 from booking.operations import audit
 from booking.queries.patient_data import patient_messages
@@ -42,6 +45,7 @@ def erase_patient(clinic: Clinic, patient: Patient, *, actor_id: int | None, now
     erasure is audited with the counts. Flushes; the caller commits.
     """
     assert patient.clinic_id == clinic.id
+    phone = patient.phone
     patient.full_name = ERASED_NAME
     patient.email = ""
     patient.phone = ""
@@ -70,6 +74,22 @@ def erase_patient(clinic: Clinic, patient: Patient, *, actor_id: int | None, now
         message.ics = None
         if message.status is OutboxStatus.PENDING:
             message.status = OutboxStatus.VOID
+    # Check-ins keep their scores (anonymous now: counts and trends stay) but lose what could name anyone.
+    for checkin in db.session.scalars(
+        select(CheckIn).where(CheckIn.clinic_id == clinic.id, CheckIn.patient_id == patient.id)
+    ):
+        checkin.driver_name = checkin.driver_phone = checkin.medication_change = ""
+    for text in db.session.scalars(
+        select(SmsInbound).where(SmsInbound.clinic_id == clinic.id, SmsInbound.patient_id == patient.id)
+    ):
+        text.phone, text.body = "", ""
+    if phone:
+        # No more texts to that number on this patient's consent (an opt-out of the number stays).
+        for consent in db.session.scalars(
+            select(SmsConsent).where(SmsConsent.clinic_id == clinic.id, SmsConsent.phone == phone)
+        ):
+            consent.phone = ""
+            consent.withdrawn_at = consent.withdrawn_at or now
     links = db.session.scalars(
         delete(ManageToken).where(ManageToken.clinic_id == clinic.id, ManageToken.appointment_id.in_(ids))
         .returning(ManageToken.id)

@@ -80,7 +80,7 @@ def test_item_9_flag_end_to_end(client: FlaskClient, signed_in: Callable[..., Fl
     assert checkin.acknowledged_by_id == clinician.user.id
     # The flag is gone from the day sheet and the queue; the visit is "checked in".
     after = desk.get(f"/dashboard/day?date={day}").get_data(as_text=True)
-    assert "Urgent:" not in after and "Checked in" in after
+    assert "Urgent:" not in after and "Pre-visit check-in done" in after
     assert "Alex Flagged" not in clinician.get("/dashboard/checkins/").get_data(as_text=True)
     # A second acknowledgement changes nothing.
     clinician.post(f"/dashboard/checkins/{checkin.id}/acknowledge")
@@ -141,7 +141,7 @@ def test_front_desk_never_sees_answers_or_scores_on_any_route(
         html = response.get_data(as_text=True)
         for secret in (CANARY_MEDS, "PHQ", "score-chart", "severe", ANSWER_TEXT, "Check-in scores"):
             assert secret not in html, (path, secret)
-    assert "Checked in" in desk.get(f"/dashboard/day?date={day}").get_data(as_text=True) or \
+    assert "Pre-visit check-in done" in desk.get(f"/dashboard/day?date={day}").get_data(as_text=True) or \
         "Check-in: needs a clinician" in desk.get(f"/dashboard/day?date={day}").get_data(as_text=True)
     assert audited(AuditAction.CHECKIN_VIEWED) == []
     # Admins may read answers (as they read screening answers) but the acknowledgement is a clinician's.

@@ -18,13 +18,19 @@ from booking.models import (
     Appointment,
     AuditAction,
     AuditEvent,
+    CheckIn,
     Clinic,
     ConsultationRequest,
+    InboundKind,
+    Instrument,
     ManageToken,
     OutboxMessage,
     OutboxStatus,
     Patient,
+    QuestionnaireResponse,
     Role,
+    SmsConsent,
+    SmsInbound,
 )
 from tests.support.manage import link_for
 from tests.support.request_form import form_data
@@ -166,3 +172,58 @@ def test_erasure_anonymises_everywhere_and_keeps_counts_and_audit(
     assert "Vesna" not in text and "vesna@example.com" not in text
     page = admin.get(f"/dashboard/patients/{patient.id}").get_data(as_text=True)
     assert "Vesna" not in page and "Erased on" in page
+
+
+def _checkin_text_and_consent(clinic: Clinic, patient: Patient) -> CheckIn:
+    """A check-in with a questionnaire, a text the patient sent and their consent to texts."""
+    appointment = db.session.scalars(select(Appointment)).one()
+    checkin = CheckIn(clinic_id=clinic.id, appointment_id=appointment.id, patient_id=patient.id,
+                      driver_name="Drew Driver", driver_phone="+13125550199", medication_change="CANARYDOSE up")
+    db.session.add(checkin)
+    db.session.flush()
+    db.session.add_all([
+        QuestionnaireResponse(clinic_id=clinic.id, checkin_id=checkin.id, instrument=Instrument.GAD7,
+                              version="gad7-2006.1", answers=[1] * 7, total=7, band="mild"),
+        SmsInbound(clinic_id=clinic.id, provider_message_id="SM" + "e" * 32, phone=patient.phone,
+                   body="CANARYTEXT can I eat?", kind=InboundKind.OTHER, patient_id=patient.id),
+        SmsConsent(clinic_id=clinic.id, phone=patient.phone, text_version="1", source="request_form"),
+    ])
+    db.session.commit()
+    return checkin
+
+
+def test_export_carries_check_ins_with_answers_texts_received_and_consent(
+    signed_in: Any, clinic: Clinic, patient: Patient
+) -> None:
+    _checkin_text_and_consent(clinic, patient)
+    admin = signed_in(clinic, role=Role.ADMIN)
+    data = json.loads(admin.post(f"/dashboard/patients/{patient.id}/export", data={"format": "json"})
+                      .get_data(as_text=True))
+    [checkin] = data["checkins"]
+    assert checkin["medication_change"] == "CANARYDOSE up"
+    assert checkin["questionnaires"] == [{"instrument": "gad7", "version": "gad7-2006.1", "answers": [1] * 7,
+                                          "total": 7, "band": "mild"}]
+    assert [t["body"] for t in data["texts_received"]] == ["CANARYTEXT can I eat?"]
+    assert [c["phone"] for c in data["text_consents"]] == [patient.phone]
+    rows = list(csv.reader(io.StringIO(admin.post(f"/dashboard/patients/{patient.id}/export",
+                                                  data={"format": "csv"}).get_data(as_text=True))))
+    assert any(r[0] == "checkin" and r[2] == "questionnaires" and "gad7" in r[3] and "total" not in r[3]
+               and ": 7 (mild)" in r[3] for r in rows)
+    assert any(r[0] == "text" and r[3] == "CANARYTEXT can I eat?" for r in rows)
+
+
+def test_erasure_clears_check_in_free_text_texts_and_consent(signed_in: Any, clinic: Clinic, patient: Patient) -> None:
+    checkin = _checkin_text_and_consent(clinic, patient)
+    phone = patient.phone
+    admin = signed_in(clinic, role=Role.ADMIN)
+    assert admin.post(f"/dashboard/patients/{patient.id}/erase",
+                      data={"confirm": "erase", "reason": "Asked"}).status_code == 303
+    db.session.expire_all()
+    kept = db.session.get(CheckIn, checkin.id)
+    assert kept is not None and (kept.driver_name, kept.driver_phone, kept.medication_change) == ("", "", "")
+    assert db.session.scalars(select(QuestionnaireResponse)).one().total == 7  # anonymous scores stay
+    text = db.session.scalars(select(SmsInbound)).one()
+    assert (text.phone, text.body) == ("", "")
+    consent = db.session.scalars(select(SmsConsent)).one()
+    assert consent.phone == "" and consent.withdrawn_at is not None
+    assert db.session.scalar(select(func.count()).select_from(SmsConsent).filter_by(phone=phone)) == 0

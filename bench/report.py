@@ -95,6 +95,22 @@ def _outbox_table(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _sms_table(results: dict[str, Any]) -> list[str]:
+    lines = ["| Database | Sender | Texts/s | × client floor | Received | Duplicates | Seconds |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    for name, runs in sorted(results.get("sms", {}).items()):
+        engine = name.split("-")[0]
+        floor = runs["floor"]["per_s"]
+        for key in ("floor", "workers_1", "workers_4"):
+            if key not in runs:
+                continue
+            r = runs[key]
+            label = "twilio client, one loop (floor)" if key == "floor" else f"{r['workers']} × `outbox work --channel sms`"
+            lines.append(f"| {engine} | {label} | {r['per_s']:.1f} | {r['per_s'] / floor:.2f} | {r['count']:,} "
+                         f"| {r['duplicates']} | {r['seconds']} |")
+    return lines
+
+
 def _data_table(results: dict[str, Any]) -> list[str]:
     lines = ["| Data set | Clinics | Rows in all | Generate s | Load s | Total s (with migrate) |",
              "|---|---:|---:|---:|---:|---:|"]
@@ -156,6 +172,8 @@ def generated_section(results: dict[str, Any], png_name: str) -> str:
              "PostgreSQL times are `EXPLAIN ANALYZE` execution times; SQLite has none.", "",
              *_explain_table(results), "",
              "## Outbox (10,000 due messages to a local aiosmtpd sink)", "", *_outbox_table(results), "",
+             "## Texts (due texts to a local fake of Twilio's API, the real twilio client)", "",
+             *_sms_table(results), "",
              "## Data sets", "", *_data_table(results), "",
              "## Targets", "", *evaluate(results), "", END]
     return "\n".join(lines)

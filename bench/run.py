@@ -22,7 +22,7 @@ from dataclasses import asdict
 from datetime import date, datetime, timezone
 from typing import Any
 
-from bench import explain_plans, outbox_scenario, profile_views
+from bench import explain_plans, outbox_scenario, profile_views, sms_scenario
 from bench.config import RESULTS, ROOT, Target
 from bench.prepare_data import prepare
 from bench.report import write_markdown, write_plot
@@ -106,6 +106,7 @@ def run_block(target: Target, results: dict[str, Any], args: argparse.Namespace,
         for item in runs.values():
             item["load_avg"] = load_avg
         results["outbox"][target.name] = dict(runs, code=code_version())
+        results["sms"][target.name] = dict(sms_scenario.run(target, log=log), code=code_version())
     _save(results, day)
 
 
@@ -131,7 +132,7 @@ def main() -> None:
     wrk_binary()
     path = RESULTS / f"{args.date}.json"
     results: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
-    for key in ("web", "outbox", "data", "explain", "service_ms"):
+    for key in ("web", "outbox", "sms", "data", "explain", "service_ms"):
         results.setdefault(key, {})
     results["machine"] = _machine()
     results["shape"] = {"connections": args.connections, "warmup_s": args.warmup, "duration_s": args.duration}

@@ -7,6 +7,7 @@ sending number or messaging service, and the API's address may differ per clinic
 """
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -89,8 +90,11 @@ class TwilioSender:
         from twilio.rest import Client
 
         self.settings = settings
-        self.client = Client(settings.account_sid, settings.auth_token,
-                             http_client=TwilioHttpClient(timeout=settings.timeout))
+        http_client = TwilioHttpClient(timeout=settings.timeout)
+        # The library logs every request's URL and headers at INFO: noise in our one-line-per-message
+        # log, and a request's URL can carry a message's id. Our own line says what happened.
+        http_client.logger.setLevel(logging.WARNING)
+        self.client = Client(settings.account_sid, settings.auth_token, http_client=http_client)
         if settings.api_base_url:
             # The API domain's address (a Twilio-compatible endpoint, or the tests' fake).
             self.client.api.base_url = settings.api_base_url

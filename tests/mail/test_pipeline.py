@@ -30,6 +30,7 @@ from booking.operations.appointment_status import set_status
 from booking.operations.booking import Booker, BookingSpec, book, reschedule
 from tests.factories import chairs, service
 from tests.support.smtp import SmtpServer
+from tests.support.workers import drain_with_workers
 
 UTC = timezone.utc
 
@@ -255,7 +256,6 @@ def test_four_workers_share_500_messages_without_duplicates(
 ) -> None:
     if db.engine.dialect.name != "postgresql":
         pytest.skip("several workers need PostgreSQL's SKIP LOCKED; on SQLite run one worker")
-    import threading
 
     from booking.mail.outbox import enqueue
 
@@ -265,19 +265,7 @@ def test_four_workers_share_500_messages_without_duplicates(
                 to_email=f"p{n}@example.com", context={"first_name": "P", "preferred_times": [],
                 "call_me": True, "consent_phone": True}, now=utcnow(), language=Language.EN)
     db.session.commit()
-    barrier = threading.Barrier(4)
-
-    def work() -> None:
-        with app.app_context():
-            barrier.wait(timeout=30)
-            while deliver_due(50).handled:
-                pass
-
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
+    drain_with_workers(app, batch=50)
     ids = Counter(m["Message-ID"] for m in smtp.messages)
     assert len(ids) == 500 and max(ids.values()) == 1
     assert Counter(r.status for r in rows()) == Counter({OutboxStatus.SENT: 500})

@@ -1,7 +1,6 @@
 """Texts through the same outbox and worker as email, to a fake Twilio over HTTP with the real client."""
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta, timezone
@@ -33,6 +32,7 @@ from booking.operations.sms_inbound import receive_text
 from tests.factories import chairs, give_sms_consent, service
 from tests.support.fake_twilio import FROM_NUMBER, FakeTwilio
 from tests.support.smtp import SmtpServer
+from tests.support.workers import drain_with_workers
 
 UTC = timezone.utc
 PHONE = "+13125550188"
@@ -235,19 +235,7 @@ def test_four_workers_send_each_text_once(app: Any, make_clinic: Any, smtp: Smtp
         enqueue_text(clinic, kind=MessageKind.SMS_REPLY, dedupe_key=f"bulk-{n}", phone=PHONE, body=f"text {n}",
                      now=utcnow(), reply=True)
     db.session.commit()
-    barrier = threading.Barrier(4)
-
-    def work() -> None:
-        with app.app_context():
-            barrier.wait(timeout=30)
-            while deliver_due(25).handled:
-                pass
-
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
+    drain_with_workers(app, batch=25)
     bodies = Counter(m["Body"] for m in twilio.messages)
     assert len(bodies) == 200 and max(bodies.values()) == 1
     assert Counter(r.status for r in texts()) == Counter({OutboxStatus.SENT: 200})

@@ -13,7 +13,6 @@ The same form and rules as `/<slug>/request` (booking/public/views.py), in a sli
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +34,7 @@ from booking.public.views import (
     render_form,
     render_received,
     render_refused,
+    render_wait,
     requestable,
     take_in,
 )
@@ -107,9 +107,7 @@ def render_embed_after_rate_limit(slug: str, retry_after: int) -> tuple[str, int
     """The embedded form again, as typed, when this address sent too many (the same limit as the page's)."""
     clinic, services = requestable(slug)
     page = EmbedPage(campaign_from(request.args), parent_origin=_parent_origin(clinic, request.args.get("parent")))
-    form = new_form(clinic, services, csrf=False)
-    keep_without_errors(form)
-    return render_form(clinic, form, services, 429, page=page, wait_minutes=max(1, math.ceil(retry_after / 60)))
+    return render_wait(clinic, services, new_form(clinic, services, csrf=False), page, retry_after)
 
 
 @bp.get("/<slug>/embed/received")

@@ -272,13 +272,17 @@ def keep_without_errors(form: ConsultationRequestForm) -> None:
         form_field.errors = []
 
 
-def render_after_rate_limit(slug: str, retry_after: int) -> tuple[str, int]:
-    """The form again, with what was typed, when this address sent too many: when to try, whom to call."""
-    clinic, services = requestable(slug)
-    form = new_form(clinic, services)
+def render_wait(clinic: Clinic, services: list[Service], form: ConsultationRequestForm, page: FormPage,
+                retry_after: int) -> tuple[str, int]:
+    """The posted form again, with what was typed, when this address sent too many: when to try, whom to call."""
     keep_without_errors(form)
-    return render_form(clinic, form, services, 429, page=FormPage(campaign_from(request.args)),
-                        wait_minutes=max(1, math.ceil(retry_after / 60)))
+    return render_form(clinic, form, services, 429, page=page, wait_minutes=max(1, math.ceil(retry_after / 60)))
+
+
+def render_after_rate_limit(slug: str, retry_after: int) -> tuple[str, int]:
+    """The clinic's page's form as a "please wait" answer."""
+    clinic, services = requestable(slug)
+    return render_wait(clinic, services, new_form(clinic, services), FormPage(campaign_from(request.args)), retry_after)
 
 
 @bp.get("/<slug>/request/received")
